@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+BEACON := $(VENV)/bin/beacon
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+
+.PHONY: setup demo serve test test-sqlite test-postgresql bench lint clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing $(VENV)
+	$(UV) pip install --quiet --python $(PY) -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(BEACON) demo --reset
+	$(BEACON) serve
+
+serve: setup
+	$(BEACON) serve
+
+test: setup test-sqlite test-postgresql
+
+test-sqlite: setup
+	BEACON_TEST_DB=sqlite $(PY) -m pytest -n 2
+
+test-postgresql: setup
+	BEACON_TEST_DB=postgresql $(PY) -m pytest -n 2 -m "not browser"
+
+bench: setup
+	$(PY) bench/missing_persons.py
+
+clean:
+	rm -rf $(VENV) node_modules instance

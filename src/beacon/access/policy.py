@@ -1,0 +1,108 @@
+"""Who may do what: the access matrix as data, decided by pure functions.
+
+A decision needs the user's role, division and vetting, and the record's type, division and
+required vetting. Division-scoped roles see their own division only; force-scoped roles see
+every division. Vetting is checked for every role. Lists and searches use ``scope`` so that a
+record a user may not open never appears in a list either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from beacon.org.roles import Role, Vetting
+
+
+class Action(str, Enum):
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+    REVIEW = "review"      # supervisory review and re-grading
+
+
+class Scope(str, Enum):
+    DIVISION = "division"
+    FORCE = "force"
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int
+    username: str
+    role: Role
+    vetting: Vetting
+    division_id: int | None
+    display_name: str = ""
+
+    @property
+    def pseudonymised(self) -> bool:
+        """Inspectors read force records without names (issue: inspection through pseudonymised views)."""
+        return self.role is Role.INSPECTOR
+
+
+R, C, U, V = Action.READ, Action.CREATE, Action.UPDATE, Action.REVIEW
+D, F = Scope.DIVISION, Scope.FORCE
+
+# (role, record type) -> (actions allowed, scope). Anything absent is refused.
+MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
+    (Role.OFFICER, "missing_report"): (frozenset({R, C, U}), D),
+    (Role.SUPERVISOR, "missing_report"): (frozenset({R, C, U, V}), D),
+    (Role.PPU, "missing_report"): (frozenset({R, C, U, V}), D),
+    (Role.ANALYST, "missing_report"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "missing_report"): (frozenset({R}), F),
+    (Role.INSPECTOR, "missing_report"): (frozenset({R}), F),
+    (Role.OFFICER, "person"): (frozenset({R}), D),
+    (Role.SUPERVISOR, "person"): (frozenset({R}), D),
+    (Role.PPU, "person"): (frozenset({R}), D),
+    (Role.ANALYST, "person"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "person"): (frozenset({R}), F),
+    (Role.INSPECTOR, "person"): (frozenset({R}), F),
+    (Role.ADMIN, "user"): (frozenset({R, C, U}), F),
+    (Role.ADMIN, "setting"): (frozenset({R, U}), F),
+    (Role.CHIEF_OFFICER, "setting"): (frozenset({R, U}), F),
+    (Role.ADMIN, "access_log"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "access_log"): (frozenset({R}), F),
+}
+RECORD_TYPES = sorted({record_type for _, record_type in MATRIX})
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def decide(user: Principal, action: Action, record_type: str,
+           division_id: int | None = None, vetting: Vetting = Vetting.RV) -> Decision:
+    """May ``user`` do ``action`` to a record of ``record_type`` held by ``division_id``
+    that needs ``vetting``? For CREATE, ``division_id`` is the division the record will belong to."""
+    entry = MATRIX.get((user.role, record_type))
+    if entry is None or action not in entry[0]:
+        return Decision(False, f"role {user.role.value} may not {action.value} {record_type}")
+    if not user.vetting.covers(vetting):
+        return Decision(False, f"{record_type} needs {vetting.value} vetting; user has {user.vetting.value}")
+    if entry[1] is Scope.DIVISION and (user.division_id is None or division_id != user.division_id):
+        return Decision(False, f"{record_type} belongs to another division")
+    return Decision(True, "allowed")
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """What a user's lists may contain: ``division_ids`` None means every division."""
+    allowed: bool
+    division_ids: frozenset[int] | None
+    vetting_levels: frozenset[Vetting]
+
+
+def scope(user: Principal, record_type: str) -> ListScope:
+    entry = MATRIX.get((user.role, record_type))
+    levels = frozenset(v for v in Vetting if user.vetting.covers(v))
+    if entry is None or Action.READ not in entry[0]:
+        return ListScope(False, frozenset(), levels)
+    if entry[1] is Scope.FORCE:
+        return ListScope(True, None, levels)
+    ids = frozenset({user.division_id}) if user.division_id is not None else frozenset()
+    return ListScope(bool(ids), ids, levels)

@@ -1,0 +1,126 @@
+"""Named data-access functions for missing-person reports. Only this module (and the
+service that calls it) touches the session."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from beacon.access.policy import ListScope
+from beacon.cases.missing_persons.models import MissingReport, RiskGrade, Status, id_from_reference
+from beacon.cases.missing_persons.rules import Episode
+from beacon.people.models import Location, Person, normalise
+
+
+def fetch_report(session: Session, report_id: int, *, for_update: bool = False) -> MissingReport | None:
+    stmt = (select(MissingReport).where(MissingReport.id == report_id)
+            .options(selectinload(MissingReport.assessments), selectinload(MissingReport.reviews),
+                     selectinload(MissingReport.actions)))
+    return session.scalars(stmt).first()
+
+
+def _scoped(stmt: Select, scope: ListScope) -> Select:
+    if not scope.allowed:
+        return stmt.where(False)
+    if scope.division_ids is not None:
+        stmt = stmt.where(MissingReport.division_id.in_(scope.division_ids))
+    return stmt.where(MissingReport.vetting_required.in_(scope.vetting_levels))
+
+
+def _prefix(column, text: str):
+    """A prefix match both databases answer from a plain b-tree index."""
+    return and_(column >= text, column < text + "\uffff")
+
+
+def search_reports(session: Session, scope: ListScope, *, q: str = "", status: Status | None = None,
+                   grade: RiskGrade | None = None, division_id: int | None = None,
+                   reported_from: datetime | None = None, reported_to: datetime | None = None,
+                   person_id: int | None = None, limit: int = 50, offset: int = 0) -> tuple[list[MissingReport], bool]:
+    """Newest first. ``q`` is a reference (MP06/000123), a surname prefix, or forename and
+    surname prefixes ("jo smi"). Returns one page and whether there is another."""
+    stmt = _scoped(select(MissingReport), scope)
+    q = normalise(q or "")
+    if q:
+        report_id = id_from_reference(q)
+        if report_id is not None:
+            stmt = stmt.where(MissingReport.id == report_id)
+        else:
+            words = q.split()
+            stmt = stmt.join(Person, Person.id == MissingReport.person_id)
+            stmt = stmt.where(_prefix(Person.surname_norm, words[-1]))
+            if len(words) > 1:
+                stmt = stmt.where(_prefix(Person.forename_norm, words[0]))
+    if status is not None:
+        stmt = stmt.where(MissingReport.status == status)
+    if grade is not None:
+        stmt = stmt.where(MissingReport.risk_grade == grade)
+    if division_id is not None:
+        stmt = stmt.where(MissingReport.division_id == division_id)
+    if reported_from is not None:
+        stmt = stmt.where(MissingReport.reported_at >= reported_from)
+    if reported_to is not None:
+        stmt = stmt.where(MissingReport.reported_at < reported_to)
+    if person_id is not None:
+        stmt = stmt.where(MissingReport.person_id == person_id)
+    stmt = stmt.order_by(MissingReport.reported_at.desc(), MissingReport.id.desc()).limit(limit + 1).offset(offset)
+    rows = list(session.scalars(stmt).unique())
+    return rows[:limit], len(rows) > limit
+
+
+def open_for_queue(session: Session, scope: ListScope, now: datetime, horizon: timedelta,
+                   limit: int = 500) -> list[MissingReport]:
+    """Open reports that are unreviewed high risk, overdue, or due within ``horizon``."""
+    stmt = _scoped(select(MissingReport), scope).where(MissingReport.status == Status.OPEN)
+    due_soon = MissingReport.next_review_due_at <= now + horizon
+    new_high = and_(MissingReport.risk_grade == RiskGrade.HIGH, MissingReport.last_reviewed_at.is_(None))
+    stmt = stmt.where(due_soon | new_high).order_by(MissingReport.next_review_due_at).limit(limit)
+    return list(session.scalars(stmt).unique())
+
+
+def episodes(session: Session, scope: ListScope, since: datetime) -> list[Episode]:
+    stmt = _scoped(select(MissingReport.id, MissingReport.person_id, MissingReport.last_seen_location_id,
+                          MissingReport.home_location_id, MissingReport.from_care, MissingReport.reported_at),
+                   scope).where(MissingReport.reported_at >= since)
+    out = []
+    for rid, pid, seen, home, from_care, at in session.execute(stmt):
+        # An absence from care is counted against the care home, not the street it ended in.
+        place = home if from_care and home is not None else seen
+        out.append(Episode(rid, pid, place, at))
+    return out
+
+
+def locations_by_id(session: Session, ids: list[int]) -> dict[int, Location]:
+    if not ids:
+        return {}
+    return {loc.id: loc for loc in session.scalars(select(Location).where(Location.id.in_(ids)))}
+
+
+def find_or_add_location(session: Session, address: str, postcode: str, kind: str,
+                         division_id: int | None) -> Location:
+    found = session.scalars(select(Location).where(func.lower(Location.address) == address.lower(),
+                                                   Location.postcode == postcode).limit(1)).first()
+    if found:
+        return found
+    loc = Location(address=address, postcode=postcode, kind=kind, division_id=division_id)
+    session.add(loc)
+    return loc
+
+
+def add_person(session: Session, forename: str, surname: str, date_of_birth, gender: str,
+               home: Location | None) -> Person:
+    person = Person(forename=forename, surname=surname, forename_norm=normalise(forename),
+                    surname_norm=normalise(surname), date_of_birth=date_of_birth, gender=gender,
+                    home_location=home)
+    session.add(person)
+    return person
+
+
+def fetch_person(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def count_by_grade(session: Session, scope: ListScope, since: datetime, until: datetime) -> dict[RiskGrade, int]:
+    stmt = _scoped(select(MissingReport.risk_grade, func.count()), scope).where(
+        MissingReport.reported_at >= since, MissingReport.reported_at < until).group_by(MissingReport.risk_grade)
+    return {grade: n for grade, n in session.execute(stmt)}

@@ -1,0 +1,181 @@
+"""The `beacon` command. Each command is a thin call into the library."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from beacon import config, migrate, settings_repo
+from beacon.db import make_engine, session_factory, transaction, utcnow
+
+app = typer.Typer(help="Beacon: protecting vulnerable people, graded continuously.", no_args_is_help=True)
+audit_app = typer.Typer(help="The access log.", no_args_is_help=True)
+mp_app = typer.Typer(help="Missing persons.", no_args_is_help=True)
+settings_app = typer.Typer(help="Force settings.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(mp_app, name="mp")
+app.add_typer(settings_app, name="settings")
+console = Console()
+
+
+def _as_user(session, username: str):
+    from beacon.access.login import principal
+    from beacon.org.models import User
+
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise typer.BadParameter(f"no user {username!r}", param_hint="--as")
+    p = principal(user)
+    session.info["user"] = p
+    return p
+
+
+@app.command("migrate")
+def migrate_cmd(url: str = typer.Option(None, help="Database URL (default BEACON_DATABASE_URL or the SQLite file).")):
+    """Bring the database schema up to date."""
+    migrate.upgrade(url or config.database_url())
+    console.print("Database is up to date.")
+
+
+@app.command()
+def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database first."),
+         seed: int = typer.Option(2007, help="Seed for the synthetic force.")):
+    """Build the synthetic Gwent (migrating first) and print how to sign in."""
+    from beacon.demo.build import DEMO_PASSWORD, build
+
+    url = config.database_url()
+    if reset and url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        summary = build(engine, seed=seed, progress=report)
+    table = Table(title="Demo users (password: " + DEMO_PASSWORD + ")")
+    table.add_column("Username")
+    table.add_column("Role")
+    table.add_column("Division")
+    for username, role, division in summary.users:
+        table.add_row(username, role, division)
+    console.print(table)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000):
+    """Serve the web app and API."""
+    import uvicorn
+
+    from beacon.web.app import create_app
+
+    console.print(f"Beacon is at http://{host}:{port}/  (API docs at /api/docs). Sign in with a demo user "
+                  "above, for example officer.a or supervisor.a.")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@audit_app.command("verify")
+def audit_verify():
+    """Recompute the access log's hash chain; exit 1 at the first entry that does not fit."""
+    from beacon.access.log import verify
+
+    engine = make_engine()
+    with transaction(session_factory(engine)) as session:
+        result = verify(session)
+    if result.ok:
+        console.print(f"Access log intact: {result.entries} entries.")
+    else:
+        console.print(f"[red]Access log broken[/red] at entry {result.first_bad_seq}: {result.problem} "
+                      f"({result.entries} entries verified before it).")
+        raise typer.Exit(1)
+
+
+@mp_app.command("queue")
+def mp_queue(as_user: str = typer.Option(..., "--as", help="Username whose access applies.")):
+    """The supervisor's list: new high-risk, overdue and due-soon reviews."""
+    from beacon.cases.missing_persons import service
+
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        at = utcnow()
+        for title, rows in zip(("New high risk", "Overdue", "Due soon"), service.supervisor_queue(session, user, at)):
+            console.print(f"[bold]{title}[/bold] ({len(rows)})")
+            for r in rows:
+                console.print(f"  {r.reference}  {r.risk_grade.label:<32} due {r.next_review_due_at:%Y-%m-%d %H:%M}Z")
+
+
+@mp_app.command("search")
+def mp_search(q: str = typer.Argument(""), as_user: str = typer.Option(..., "--as"),
+              limit: int = typer.Option(20, min=1, max=500), as_json: bool = typer.Option(False, "--json")):
+    """Search reports as a given user would see them."""
+    from beacon.cases.missing_persons import service
+    from beacon.web import present
+
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        rows, more = service.search(session, user, q=q, limit=limit)
+        out = [present.summary(user, r, utcnow()) for r in rows]
+    if as_json:
+        sys.stdout.write(json.dumps([o.model_dump(mode="json") for o in out], indent=2) + "\n")
+        return
+    for o in out:
+        console.print(f"{o.reference}  {o.name:<28} {o.risk_grade.label:<32} {o.status:<7} {o.reported_at:%Y-%m-%d}")
+    if more:
+        console.print("(more: raise --limit)")
+
+
+@mp_app.command("figures")
+def mp_figures(as_user: str = typer.Option(..., "--as"), year_from: str = "2006-04-01", year_to: str = "2007-04-01"):
+    """Reports by risk grade in a period (default the 2006/07 year the 2007 inspection counted)."""
+    from beacon.access.policy import scope
+    from beacon.cases.missing_persons import repository
+
+    tz = datetime.fromisoformat("2000-01-01T00:00:00+00:00").tzinfo
+    start = datetime.fromisoformat(year_from).replace(tzinfo=tz)
+    end = datetime.fromisoformat(year_to).replace(tzinfo=tz)
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        counts = repository.count_by_grade(session, scope(user, "missing_report"), start, end)
+    for grade, n in sorted(counts.items(), key=lambda kv: kv[0].value):
+        console.print(f"{grade.label:<34} {n:>7,}")
+    console.print(f"{'Total':<34} {sum(counts.values()):>7,}")
+
+
+@settings_app.command("list")
+def settings_list():
+    """Every force setting, its value and what it means."""
+    with transaction(session_factory(make_engine())) as session:
+        values = settings_repo.load(session)
+    for s in config.SETTINGS:
+        console.print(f"[bold]{s.name}[/bold] = {values[s.name]}  (default {s.default})\n  {s.help}")
+
+
+@settings_app.command("set")
+def settings_set(name: str, value: str, by: str = typer.Option("cli", help="Who is making the change.")):
+    """Change a force setting."""
+    from beacon.errors import Invalid
+
+    try:
+        with transaction(session_factory(make_engine())) as session:
+            new = settings_repo.save(session, name, value, by)
+    except Invalid as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"{name} = {new}")
+
+
+if __name__ == "__main__":
+    app()

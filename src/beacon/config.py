@@ -1,0 +1,100 @@
+"""Process configuration (where the database is, secrets) and the force settings table.
+
+Force settings are declared here as data, one row each, with a default, a type and help
+text (the datasette pattern). A force changes a setting by storing an override in the
+``force_setting`` table; ``beacon.settings_repo`` reads them. Rules take the resolved values
+as plain arguments, so they stay pure.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    type: type
+    help: str
+    rule: str | None = None  # the cited rule in beacon.rules this setting belongs to
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("mp.review_interval_hours.high", 2, int,
+            "Hours between supervisory reviews of an open high-risk missing person case. "
+            "Force policy; the default follows common practice of an inspector's review within two hours.",
+            "mp.supervisory_review"),
+    Setting("mp.review_interval_hours.medium", 8, int,
+            "Hours between supervisory reviews of an open medium-risk missing person case (force policy).",
+            "mp.supervisory_review"),
+    Setting("mp.review_interval_hours.low", 24, int,
+            "Hours between supervisory reviews of an open low-risk missing person case (force policy).",
+            "mp.supervisory_review"),
+    Setting("mp.review_interval_hours.absent_from_care", 24, int,
+            "Hours between supervisory reviews of an open unauthorised absence from care (force policy).",
+            "mp.supervisory_review"),
+    Setting("mp.pnc_circulation_hours", 48, int,
+            "Hours within which a missing person's details must be on the Police National Computer.",
+            "mp.pnc_circulation"),
+    Setting("mp.return_interview_hours", 72, int,
+            "Hours after a child returns within which an independent return interview is offered.",
+            "mp.return_interview"),
+    Setting("mp.repeat_location_threshold", 5, int,
+            "Reports from one location within the window that make it a repeat location.",
+            "mp.repeat_location"),
+    Setting("mp.repeat_window_days", 365, int,
+            "Days looked back when counting repeat episodes and repeat locations.",
+            "mp.repeat_location"),
+    Setting("auth.lockout_attempts", 5, int,
+            "Failed log-ins in a row that lock an account."),
+    Setting("auth.lockout_minutes", 15, int,
+            "Minutes an account stays locked after too many failed log-ins."),
+    Setting("auth.session_hours", 10, int,
+            "Hours a log-in session lasts (one shift)."),
+)
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def coerce_setting(name: str, raw: object) -> object:
+    """Convert a stored or typed-in value to the setting's type; ValueError names the setting."""
+    setting = SETTINGS_BY_NAME.get(name)
+    if setting is None:
+        raise ValueError(f"{name}: no such setting")
+    try:
+        value = setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected {setting.type.__name__}, got {raw!r}") from exc
+    if isinstance(value, int) and value <= 0:
+        raise ValueError(f"{name}: must be greater than zero")
+    return value
+
+
+def defaults() -> dict[str, object]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def database_url() -> str:
+    return os.environ.get("BEACON_DATABASE_URL", "sqlite:///" + str(instance_dir() / "beacon.db"))
+
+
+def instance_dir() -> Path:
+    path = Path(os.environ.get("BEACON_INSTANCE", Path.cwd() / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """BEACON_SECRET_KEY, or a random key kept in the instance folder (never committed)."""
+    if key := os.environ.get("BEACON_SECRET_KEY"):
+        return key
+    path = instance_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+MAX_BODY_BYTES = 256 * 1024

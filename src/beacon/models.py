@@ -1,0 +1,16 @@
+"""Every mapped table, imported once so the metadata (and Alembic) sees the whole schema."""
+from beacon.access.models import AccessLogEntry, ApiToken, ForceSetting, RecordHistory
+from beacon.cases.missing_persons.models import EnquiryAction, MissingReport, RiskAssessment, Review
+from beacon.db import Base
+from beacon.history import track
+from beacon.org.models import Division, Force, LocalAuthority, Neighbourhood, PartnerBody, Section, Staff, User, Ward
+from beacon.people.models import Location, Person
+
+for _cls in (MissingReport, RiskAssessment, Review, EnquiryAction, Person, Location, User, ForceSetting):
+    track(_cls)
+
+__all__ = [
+    "AccessLogEntry", "ApiToken", "Base", "Division", "EnquiryAction", "Force", "ForceSetting",
+    "LocalAuthority", "Location", "MissingReport", "Neighbourhood", "PartnerBody", "Person",
+    "RecordHistory", "Review", "RiskAssessment", "Section", "Staff", "User", "Ward",
+]

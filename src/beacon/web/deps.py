@@ -1,0 +1,122 @@
+"""Request dependencies: the unit of work, the signed-in user, settings, CSRF, templates."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from beacon import settings_repo
+from beacon.access.login import principal as principal_of
+from beacon.access.login import token_digest
+from beacon.access.models import ApiToken
+from beacon.access.policy import Principal
+from beacon.db import transaction
+from beacon.errors import BeaconError, Forbidden
+from beacon.org.models import User
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class NotSignedIn(BeaconError):
+    status = 401
+
+
+def db(request: Request) -> Iterator[Session]:
+    with transaction(request.app.state.sessions) as session:
+        yield session
+
+
+def now(request: Request) -> datetime:
+    return request.app.state.clock()
+
+
+
+
+def _user_from_request(request: Request, session: Session, at: datetime) -> User | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_digest(auth[7:].strip()))).first()
+        if row is None or row.expires_at <= at:
+            return None
+        user = session.get(User, row.user_id)
+        request.state.via_token = True
+        return user if user and user.active else None
+    user_id = request.session.get("user_id")
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active or request.session.get("epoch") != user.session_epoch:
+        return None
+    expires = request.session.get("expires")
+    if expires is None or expires < at.timestamp():
+        return None
+    return user
+
+
+def current_user(request: Request, session: Session = Depends(db), at: datetime = Depends(now)) -> Principal:
+    user = _user_from_request(request, session, at)
+    if user is None:
+        raise NotSignedIn("sign in to continue")
+    principal = principal_of(user)
+    session.info["user"] = principal
+    request.state.user = principal
+    return principal
+
+
+def api_user(request: Request, user: Principal = Depends(current_user)) -> Principal:
+    """API callers use a bearer token; a browser using its session cookie must send the
+    page's CSRF token in X-CSRF-Token for anything that writes."""
+    if not getattr(request.state, "via_token", False) and request.method not in ("GET", "HEAD", "OPTIONS"):
+        _check_csrf(request, request.headers.get("x-csrf-token"))
+    return user
+
+
+def optional_user(request: Request, session: Session = Depends(db), at: datetime = Depends(now)) -> Principal | None:
+    user = _user_from_request(request, session, at)
+    return principal_of(user) if user else None
+
+
+def force_settings(session: Session = Depends(db)) -> dict[str, object]:
+    return settings_repo.load(session)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def _check_csrf(request: Request, sent: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not expected or not sent or not secrets.compare_digest(expected, sent):
+        raise Forbidden("the form has expired or did not come from Beacon: go back, reload the page and try again")
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """The posted form's fields, after checking its CSRF token against the session's."""
+    form = await request.form()
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    _check_csrf(request, data.pop("csrf_token", None))
+    return data
+
+
+def _london(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+    return value.astimezone(LONDON).strftime(fmt) if value else ""
+
+
+TEMPLATES = Environment(
+    loader=ChoiceLoader([
+        FileSystemLoader(Path(__file__).parent / "templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ]),
+    undefined=ChainableUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.filters["london"] = _london

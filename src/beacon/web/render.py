@@ -1,0 +1,37 @@
+"""Render a page with what every page needs: the user, the CSRF token, the navigation."""
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from beacon.org.roles import Role
+from beacon.web.deps import TEMPLATES, csrf_token
+
+NAV = [
+    ("/missing-persons", "Missing persons", None),
+    ("/missing-persons/new", "Report missing person", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
+    ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
+    ("/missing-persons/repeats", "Repeats", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
+                                            Role.INSPECTOR}),
+]
+
+
+def navigation(request: Request) -> list[dict]:
+    user = getattr(request.state, "user", None)
+    if user is None or user.role is Role.ADMIN:
+        return []
+    path = request.url.path
+    items = []
+    for href, text, roles in NAV:
+        if roles is None or user.role in roles:
+            items.append({"href": href, "text": text, "active": path == href})
+    return items
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    html = TEMPLATES.get_template(template).render(
+        request=request, user=getattr(request.state, "user", None), csrf_token=csrf_token(request),
+        navigation=navigation(request), **context)
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,174 @@
+"""The JSON API (/api/v1). Each endpoint is a thin call into the library."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from beacon.access.login import SignInFailed, authenticate, issue_token
+from beacon.access.policy import Principal
+from beacon.cases.missing_persons import service
+from beacon.cases.missing_persons.models import RiskGrade, Status
+from beacon.cases.missing_persons.schemas import (ActionIn, ClosureIn, PncIn, Queue, QueueItem, RegradeIn, ReportIn,
+                                                  ReportOut, ReportUpdate, ReviewIn, SearchPage)
+from beacon.errors import BeaconError
+from beacon.web import present
+from beacon.web.deps import api_user, db, force_settings, now
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+ERRORS = {401: {"description": "Not signed in"}, 403: {"description": "Not allowed"},
+          404: {"description": "No such record"}, 409: {"description": "Changed by someone else, or closed"},
+          413: {"description": "Body too large"}, 422: {"description": "Invalid input; `errors` names each field"}}
+
+
+class Unauthorised(BeaconError):
+    status = 401
+
+
+class TokenIn(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=80)]
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: str = "bearer"
+    expires_in_hours: int
+
+
+@router.post("/tokens", response_model=TokenOut, responses=ERRORS)
+def create_token(data: TokenIn, session: Session = Depends(db), at: datetime = Depends(now),
+                 settings: dict = Depends(force_settings)):
+    """Exchange a username and password for a bearer token lasting one session."""
+    try:
+        user = authenticate(session, data.username, data.password, at, settings)
+    except SignInFailed as exc:
+        raise Unauthorised(str(exc)) from None
+    hours = int(settings["auth.session_hours"])
+    return TokenOut(token=issue_token(session, user, at, hours), expires_in_hours=hours)
+
+
+Id = Annotated[int, Query(ge=1, le=2**31 - 1)]
+
+
+@router.get("/missing-persons", response_model=SearchPage, responses=ERRORS)
+def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None = None,
+           grade: RiskGrade | None = None, division_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+           reported_from: datetime | None = None, reported_to: datetime | None = None,
+           limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+           user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+    """Reports the caller may see, newest first. ``q``: a reference (MP06/000123), a surname
+    prefix, or forename and surname prefixes."""
+    rows, more = service.search(session, user, q=q, status=status, grade=grade, division_id=division_id,
+                                reported_from=_aware(reported_from, "reported_from"),
+                                reported_to=_aware(reported_to, "reported_to"), limit=limit, offset=offset)
+    return SearchPage(results=[present.summary(user, r, at) for r in rows], offset=offset, limit=limit,
+                      has_more=more)
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    from beacon.errors import Invalid
+
+    if value is not None and value.tzinfo is None:
+        raise Invalid({name: "must include a time zone"})
+    return value
+
+
+@router.post("/missing-persons", response_model=ReportOut, status_code=201, responses=ERRORS)
+def create(data: ReportIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    report = service.create_report(session, user, settings, data, at)
+    return present.detail(user, report, at, settings)
+
+
+ReportId = Annotated[int, "path"]
+
+
+@router.get("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
+def read(report_id: int, user: Principal = Depends(api_user), session: Session = Depends(db),
+         at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.get_report(session, user, report_id), at, settings)
+
+
+@router.patch("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
+def update(report_id: int, data: ReportUpdate, user: Principal = Depends(api_user),
+           session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    """Change the narrative fields. Send the ``version`` you read; a 409 means someone saved first."""
+    return present.detail(user, service.update_report(session, user, report_id, data), at, settings)
+
+
+@router.post("/missing-persons/{report_id}/grades", response_model=ReportOut, responses=ERRORS)
+def regrade(report_id: int, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.regrade(session, user, settings, report_id, data, at), at, settings)
+
+
+@router.post("/missing-persons/{report_id}/reviews", response_model=ReportOut, responses=ERRORS)
+def review(report_id: int, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.add_review(session, user, settings, report_id, data, at), at, settings)
+
+
+@router.post("/missing-persons/{report_id}/actions", response_model=ReportOut, responses=ERRORS)
+def action(report_id: int, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.add_action(session, user, report_id, data, at), at, settings)
+
+
+@router.post("/missing-persons/{report_id}/pnc", response_model=ReportOut, responses=ERRORS)
+def pnc(report_id: int, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+        at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.record_pnc(session, user, report_id, data, at), at, settings)
+
+
+@router.post("/missing-persons/{report_id}/closure", response_model=ReportOut, responses=ERRORS)
+def close(report_id: int, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+          at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    return present.detail(user, service.close_report(session, user, settings, report_id, data, at), at, settings)
+
+
+@router.get("/supervisor/queue", response_model=Queue, responses=ERRORS)
+def queue(user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+    """New high-risk reports not yet reviewed, overdue reviews, and reviews due within two hours."""
+    new_high, overdue, due_soon = service.supervisor_queue(session, user, at)
+    item = lambda r, why: QueueItem(report=present.summary(user, r, at), reasons=why)  # noqa: E731
+    return Queue(generated_at=at,
+                 new_high_risk=[item(r, ["new high-risk report, not yet reviewed"]) for r in new_high],
+                 overdue=[item(r, ["supervisory review overdue"]) for r in overdue],
+                 due_soon=[item(r, ["supervisory review due soon"]) for r in due_soon])
+
+
+class RepeatPerson(BaseModel):
+    person_id: int
+    episodes: int
+
+
+class RepeatLocation(BaseModel):
+    location_id: int
+    place: str
+    kind: str
+    episodes: int
+
+
+class RepeatsOut(BaseModel):
+    window_days: int
+    threshold: int
+    persons: list[RepeatPerson]
+    locations: list[RepeatLocation]
+
+
+@router.get("/missing-persons-analysis/repeats", response_model=RepeatsOut, responses=ERRORS)
+def repeats(user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now),
+            settings: dict = Depends(force_settings),
+            as_of: datetime | None = None):
+    """Repeat missing persons and repeat locations in the window before ``as_of`` (default now)."""
+    result, places = service.repeat_analysis(session, user, settings, _aware(as_of, "as_of") or at)
+    return RepeatsOut(window_days=int(settings["mp.repeat_window_days"]),
+                      threshold=int(settings["mp.repeat_location_threshold"]),
+                      persons=[RepeatPerson(person_id=p, episodes=n) for p, n in result.persons[:200]],
+                      locations=[RepeatLocation(location_id=loc, episodes=n, kind=places[loc].kind,
+                                                place="(withheld)" if user.pseudonymised else places[loc].label)
+                                 for loc, n in result.locations[:200]])
