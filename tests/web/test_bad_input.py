@@ -1,0 +1,122 @@
+"""Bad input gets a 4xx naming the field, and nothing is written half-way."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from beacon.cases.missing_persons.models import MissingReport
+from beacon.people.models import Location, Person
+from tests.factories import report_payload
+from tests.web.helpers import token
+
+
+def counts(sessions):
+    with sessions() as s:
+        return tuple(s.scalar(select(func.count()).select_from(m)) for m in (MissingReport, Person, Location))
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"last_seen_at": "2026-11-27T05:00:00+00:00", "reported_at": "2026-11-27T02:00:00+00:00"}, "last_seen_at"),
+    ({"last_seen_at": "2026-11-27T01:00:00"}, "last_seen_at"),
+    ({"last_seen_at": "2999-01-01T00:00:00+00:00", "reported_at": None}, "last_seen_at"),
+    ({"risk_grade": "purple"}, "risk_grade"),
+    ({"rationale": "short"}, "rationale"),
+    ({"circumstances": ""}, "circumstances"),
+    ({"person": {"forename": "A", "surname": "B", "date_of_birth": "2030-01-01"}}, "person.date_of_birth"),
+    ({"person": {"forename": "A", "surname": "B", "date_of_birth": "2026-11-28"}}, "person.date_of_birth"),
+    ({"person": None}, "person"),
+    ({"person_id": 424242, "person": None}, "person_id"),
+    ({"home": {"address": "1 Road", "postcode": "NOT A POSTCODE"}}, "home.postcode"),
+    ({"risk_grade": "absent_from_care"}, "from_care"),
+    ({"unexpected": 1}, "unexpected"),
+    ({"division_id": "two"}, "division_id"),
+    ({"from_care": "perhaps"}, "from_care"),
+])
+def test_create_rejects_each_bad_field(client, sessions, change, field):
+    before = counts(sessions)
+    body = report_payload(**change)
+    body = {k: v for k, v in body.items() if v is not None}
+    r = client.post("/api/v1/missing-persons", json=body, headers=token(client, "officer.a"))
+    assert r.status_code == 422, r.text
+    assert field in r.json()["errors"], r.json()
+    assert counts(sessions) == before
+
+
+def test_malformed_json_and_wrong_content(client, sessions):
+    headers = {**token(client, "officer.a"), "content-type": "application/json"}
+    before = counts(sessions)
+    r = client.post("/api/v1/missing-persons", content=b'{"person": ', headers=headers)
+    assert r.status_code == 422 and "body" in r.json()["errors"]
+    r = client.post("/api/v1/missing-persons", content=b"[1, 2]", headers=headers)
+    assert r.status_code == 422
+    assert counts(sessions) == before
+
+
+def test_oversized_body_is_refused_before_it_is_read(client, sessions):
+    body = report_payload(circumstances="x" * 400_000)
+    r = client.post("/api/v1/missing-persons", content=json.dumps(body).encode(),
+                    headers={**token(client, "officer.a"), "content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_closing_before_last_seen_is_refused(client, sessions):
+    headers = token(client, "officer.a")
+    report = client.post("/api/v1/missing-persons", json=report_payload(), headers=headers).json()
+    r = client.post(f"/api/v1/missing-persons/{report['id']}/closure", headers=headers, json={
+        "version": report["version"], "closed_at": "2026-11-26T01:00:00+00:00", "outcome": "found",
+        "found_place": {"address": "Home address"}, "found_by": "PC Sample"})
+    assert r.status_code == 422 and "closed_at" in r.json()["errors"]
+    after = client.get(f"/api/v1/missing-persons/{report['id']}", headers=headers).json()
+    assert after["status"] == "open" and after["version"] == report["version"]
+
+
+def test_unknown_ids_are_404_and_bad_ids_422(client):
+    headers = token(client, "supervisor.a")
+    assert client.post("/api/v1/missing-persons/99999/reviews", headers=headers,
+                       json={"version": 1, "notes": "Checked"}).status_code == 404
+    assert client.get("/api/v1/missing-persons/abc", headers=headers).status_code in (404, 422)
+    assert client.get("/api/v1/missing-persons", params={"limit": 0}, headers=headers).status_code == 422
+
+
+def test_two_people_saving_at_once_never_overwrite_each_other(client):
+    """Both read version 1; the first save wins and the second gets a 409 to resolve."""
+    officer = token(client, "officer.a")
+    report = client.post("/api/v1/missing-persons", json=report_payload(), headers=officer).json()
+    first = client.patch(f"/api/v1/missing-persons/{report['id']}", headers=officer,
+                         json={"version": report["version"], "circumstances": "Update from the first officer."})
+    second = client.patch(f"/api/v1/missing-persons/{report['id']}", headers=token(client, "supervisor.a"),
+                          json={"version": report["version"], "circumstances": "Update from the supervisor."})
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert second.json()["current_version"] == first.json()["version"]
+    final = client.get(f"/api/v1/missing-persons/{report['id']}", headers=officer).json()
+    assert final["circumstances"] == "Update from the first officer."
+
+
+def test_stale_write_racing_in_the_database_is_caught(sessions, world):
+    """Even between read and write in two sessions, the version column refuses the second."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from beacon import settings_repo
+    from beacon.cases.missing_persons import schemas, service
+    from beacon.db import utcnow
+
+    user = world.users["officer.a"]
+    with sessions.begin() as s:
+        s.info["user"] = user
+        rid = service.create_report(s, user, settings_repo.load(s), schemas.ReportIn.model_validate(report_payload()),
+                                    utcnow()).id
+    one, two = sessions(), sessions()
+    a, b = one.get(MissingReport, rid), two.get(MissingReport, rid)
+    a.circumstances = "first"
+    one.commit()
+    b.circumstances = "second"
+    with pytest.raises(StaleDataError):
+        two.commit()
+    two.rollback()
+    with sessions() as s:
+        assert s.get(MissingReport, rid).circumstances == "first"
+    one.close()
+    two.close()
