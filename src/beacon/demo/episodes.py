@@ -203,8 +203,8 @@ class EpisodeMaker:
             ages = (68, 92)
         else:
             ages = (18, 30) if self.rng.random() < 0.5 else (30, 70)
-        latest = year_start.replace(year=year_start.year - ages[0]) - timedelta(days=2)
-        earliest = year_start.replace(year=year_start.year - ages[1])
+        latest = years_before(year_start, ages[0]) - timedelta(days=2)
+        earliest = years_before(year_start, ages[1])
         return earliest, latest
 
     # --- the year's episodes ------------------------------------------------------------------
@@ -258,7 +258,8 @@ class EpisodeMaker:
     def duration(self, e: Episode) -> int:
         rng = self.rng
         if rng.random() < LONG_SHARE[e.grade]:
-            hours = rng.uniform(49, 120) if rng.random() < 0.93 else rng.uniform(120, 240)
+            roll = rng.random()
+            hours = rng.uniform(49, 72) if roll < 0.6 else rng.uniform(72, 120) if roll < 0.95 else rng.uniform(120, 240)
         else:
             hours = min(47.0, max(1.5, MEDIAN_HOURS[e.grade] * math.exp(rng.gauss(0, 0.8))))
         return max(90, min(int(hours * 60), e.cap))
@@ -321,3 +322,182 @@ class EpisodeMaker:
                 if rules.review_gaps(e.reported_at, end, self.grade_changes(e), trial, self.settings):
                     e.reviews = trial
                     done += 1
+
+    # --- rows -----------------------------------------------------------------------------------
+
+    def who(self, staff_id: int) -> tuple[int | None, str]:
+        return self.staff_users.get(staff_id), self.wf.display[staff_id]
+
+    def reporter(self, s: Subject) -> tuple[str, str]:
+        rng = self.rng
+        if s.kind == "care":
+            g = names.gender(rng)
+            return f"{names.forename(rng, g)} {names.surname(rng)}", "care home staff"
+        if s.kind == "child":
+            relation = rng.choice(("mother", "mother", "father", "grandmother", "foster carer"))
+            g = "male" if relation == "father" else "female"
+            surname = s.surname if relation in ("mother", "father") and rng.random() < 0.8 else names.surname(rng)
+            return f"{names.forename(rng, g)} {surname}", relation
+        relation = rng.choice({"dementia": ("son", "daughter", "carer", "wife", "husband"),
+                               "mental_health": ("partner", "mother", "mental health nurse", "friend"),
+                               "adult": ("partner", "mother", "father", "friend", "employer")}[s.kind])
+        g = "male" if relation in ("son", "husband", "father") else "female" if relation in (
+            "daughter", "wife", "mother") else names.gender(rng)
+        family = relation in ("son", "daughter", "wife", "husband", "mother", "father")
+        return f"{names.forename(rng, g)} {s.surname if family else names.surname(rng)}", relation
+
+    def circumstances(self, s: Subject) -> str:
+        kind = s.kind if s.kind in names.CIRCUMSTANCES else "adult"
+        home = self.addr.rows[s.home_id - 1]["address"].split(",")[0]
+        return self.rng.choice(names.CIRCUMSTANCES[kind]).format(home=home, hour=self.rng.choice((21, 22, 23)))
+
+    def last_seen_place(self, s: Subject) -> int:
+        rng, d = self.rng, s.division
+        if s.kind == "mental_health" and rng.random() < 0.3:
+            return self.hospitals[d]
+        if rng.random() < (0.7 if s.kind == "care" else 0.55):
+            return s.home_id
+        return rng.choice(self.public[d])
+
+    def report_row(self, e: Episode, *, closed: bool, oic: int, pnc: datetime | None) -> dict:
+        rng, s = self.rng, e.subject
+        seen_minutes = rng.randint(30, 240) if s.kind == "care" else int(30 + 1410 * rng.random() ** 2)
+        last_seen = e.reported_at - timedelta(minutes=seen_minutes)
+        by_name, relation = self.reporter(s)
+        row = {
+            "id": e.id, "person_id": s.id, "division_id": self.geo.division_ids[s.division],
+            "vetting_required": Vetting.MV if rng.random() < MV_SHARE else Vetting.RV,
+            "reported_at": e.reported_at, "last_seen_at": last_seen,
+            "last_seen_location_id": self.last_seen_place(s), "home_location_id": s.home_id,
+            "from_care": s.kind == "care", "circumstances": self.circumstances(s),
+            "reported_by_name": by_name, "reported_by_relationship": relation, "risk_grade": e.grade,
+            "status": Status.CLOSED if closed else Status.OPEN,
+            "is_child": age_on(s.dob, last_seen.date()) < 18,
+            "officer_in_case_id": oic, "created_by_id": self.staff_users.get(oic), "pnc_circulated_at": pnc,
+            "next_review_due_at": None, "last_reviewed_at": e.reviews[-1] if e.reviews else None,
+            "closed_at": None, "outcome": None, "found_location_id": None, "found_by": None,
+            "prevention_interview_at": None, "prevention_interview_notes": None,
+            "return_interview_offered_at": None, "version": 1,
+        }
+        self.reports.append(row)
+        return row
+
+    def add_assessments_reviews_actions(self, e: Episode, oic: int, end: datetime) -> None:
+        rng, d = self.rng, e.subject.division
+        pair = rng.sample(self.supervisors[d], 2)
+        by_id, by_name = self.who(oic)
+        self.assessments.append({"report_id": e.id, "grade": e.initial,
+                                 "rationale": rng.choice(names.RATIONALE[e.initial.value]),
+                                 "assessed_at": e.reported_at, "assessed_by_id": by_id, "assessed_by_name": by_name})
+        if e.regraded_at:
+            sup_id, sup_name = self.who(rng.choice(pair))
+            self.assessments.append({"report_id": e.id, "grade": e.grade,
+                                     "rationale": rng.choice(names.RATIONALE[e.grade.value]),
+                                     "assessed_at": e.regraded_at, "assessed_by_id": sup_id,
+                                     "assessed_by_name": sup_name})
+        for mark in e.reviews:
+            sup_id, sup_name = self.who(rng.choice(pair))
+            self.reviews.append({"report_id": e.id, "reviewed_at": mark, "reviewer_id": sup_id,
+                                 "reviewer_name": sup_name, "notes": rng.choice(names.REVIEW_NOTES)})
+        span = max(10, int((end - e.reported_at).total_seconds() // 60) - 5)
+        texts = names.ACTIONS + (names.CARE_ACTIONS if e.subject.kind == "care" else ())
+        for offset, text in sorted(zip(rng.sample(range(5, span + 5), min(span, rng.randint(2, 3))),
+                                       rng.sample(texts, 3))):
+            self.actions.append({"report_id": e.id, "at": e.reported_at + timedelta(minutes=offset),
+                                 "by_id": by_id, "by_name": by_name, "text": text})
+
+    def finish_year(self, episodes: list[Episode]) -> None:
+        rng = self.rng
+        due = int(self.settings["mp.pnc_circulation_hours"]) * 60
+        ri_hours = int(self.settings["mp.return_interview_hours"])
+        for e in episodes:
+            e.reviews = self.schedule(e, e.reported_at + timedelta(minutes=e.minutes))
+        self.add_review_lapses(episodes)
+        long = [e for e in episodes if e.minutes > due + 30]
+        pnc_lapses = {e.id for e in rng.sample(long, min(len(long), round(TOTAL * PNC_LAPSE_SHARE)))}
+        first_assessment = len(self.assessments)
+        children: list[dict] = []
+        for e in episodes:
+            s = e.subject
+            closed_at = e.reported_at + timedelta(minutes=e.minutes)
+            if e.id in pnc_lapses:
+                late = rng.randint(due + 30, min(e.minutes, due * 2))
+                pnc = None if rng.random() < 0.5 else e.reported_at + timedelta(minutes=late)
+            else:
+                hi = {H: 240, M: 720, L: 1800, AFC: 1800}[e.grade]
+                delay = rng.randint(30, min(hi, due - 60))
+                pnc = e.reported_at + timedelta(minutes=delay) if delay < e.minutes else None
+            oic = rng.choice(self.officers[s.division])
+            row = self.report_row(e, closed=True, oic=oic, pnc=pnc)
+            self.add_assessments_reviews_actions(e, oic, closed_at)
+            returned = rng.random() < {"care": 0.75, "child": 0.55, "dementia": 0.1}.get(s.kind, 0.45)
+            if returned:
+                found_at, found_by = s.home_id, ("Returned to the home" if s.kind == "care" else "Returned of own accord")
+            else:
+                found_at = self.hospitals[s.division] if rng.random() < 0.15 else rng.choice(self.public[s.division])
+                found_by = rng.choice((self.wf.display[rng.choice(self.officers[s.division])],
+                                       "Located by family", "Located by a member of the public"))
+            row.update(closed_at=closed_at, outcome=Outcome.RETURNED if returned else Outcome.FOUND,
+                       found_location_id=found_at, found_by=found_by)
+            if rng.random() < 0.85:
+                row["prevention_interview_at"] = closed_at + timedelta(minutes=rng.randint(120, 96 * 60))
+                row["prevention_interview_notes"] = rng.choice(names.PREVENTION_NOTES)
+            if row["is_child"]:
+                children.append(row)
+        for row in children:
+            row["return_interview_offered_at"] = row["closed_at"] + timedelta(minutes=rng.randint(60, (ri_hours - 2) * 60))
+        for row in rng.sample(children, round(len(children) * RETURN_INTERVIEW_LAPSE_SHARE)):
+            late = rng.random() < 0.4
+            row["return_interview_offered_at"] = (row["closed_at"] + timedelta(minutes=rng.randint(ri_hours * 60 + 60, 240 * 60))
+                                                  if late else None)
+        year = self.assessments[first_assessment:]
+        for a in rng.sample(year, round(len(year) * EMPTY_RATIONALE_SHARE)):
+            a["rationale"] = ""
+
+    # --- open now -------------------------------------------------------------------------------
+
+    # (division, grade, hours since report, reviews: none / on_time / overdue, kind)
+    OPEN = (
+        ("A", H, 0.4, "none", "adult"), ("A", H, 1.2, "none", "mental_health"), ("A", H, 9, "on_time", "dementia"),
+        ("A", M, 20, "overdue", "adult"), ("A", AFC, 30, "on_time", "care"),
+        ("B", H, 0.7, "none", "child"), ("B", H, 1.6, "none", "adult"), ("B", M, 6, "on_time", "child"),
+        ("B", H, 14, "overdue", "mental_health"), ("B", L, 34, "on_time", "adult"),
+        ("C", H, 3.5, "none", "adult"), ("C", H, 11, "on_time", "care"), ("C", M, 26, "on_time", "child"),
+        ("C", L, 30, "overdue", "adult"), ("C", M, 2, "none", "dementia"),
+    )
+
+    def make_open(self, now: datetime, first_id: int) -> None:
+        rng = self.rng
+        today = now.date()
+        for k, (d, grade, hours, pattern, kind) in enumerate(self.OPEN):
+            if kind in ("care", "child"):
+                born = (years_before(today, 16), years_before(today, 12))
+                s = self.add_subject(kind, d, 1, born, care_home_id=self.care_homes[d][0] if kind == "care" else None)
+            else:
+                s = self.add_subject(kind, d, 1, self.adult_born(kind, today))
+            reported = minute(now - timedelta(minutes=int(hours * 60 * rng.uniform(0.9, 1.0))))
+            e = Episode(s, reported, id=first_id + k, grade=grade, initial=grade)
+            interval = self.interval(grade)
+            if pattern == "on_time":
+                e.reviews = self.schedule(e, now - timedelta(minutes=5))
+                if (e.reviews[-1] if e.reviews else reported) + timedelta(minutes=interval) <= now:
+                    e.reviews.append(minute(now - timedelta(minutes=rng.randint(10, 30))))
+            elif pattern == "overdue":
+                e.reviews = self.schedule(e, now - timedelta(minutes=int(interval * rng.uniform(1.2, 1.6))))
+            age = (now - reported).total_seconds() / 3600
+            pnc = reported + timedelta(minutes=rng.randint(30, 90)) if age > 2 else None
+            oic = self.officers[d][0] if k % 5 == 0 else rng.choice(self.officers[d])  # the demo officer has cases
+            row = self.report_row(e, closed=False, oic=oic, pnc=pnc)
+            row["next_review_due_at"] = rules.next_review_due(reported, row["last_reviewed_at"], grade, self.settings)
+            self.add_assessments_reviews_actions(e, oic, now)
+
+
+def age_on(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

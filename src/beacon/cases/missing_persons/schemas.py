@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.models import Outcome, RiskGrade
 
@@ -18,6 +18,18 @@ Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True
                                             pattern=r"^([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})?$")]
 
 
+def _iso(value: object) -> object:
+    """Only ISO 8601 text (or a datetime from code): no numbers read as Unix timestamps."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00") from None
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must include a time zone (for example 2026-11-27T03:15:00+00:00)")
@@ -26,7 +38,7 @@ def _aware(value: datetime) -> datetime:
 
 # "Not in the future" is checked by the service against its clock (``not_after``), since
 # request parsing has no access to it.
-Moment = Annotated[datetime, AfterValidator(_aware)]
+Moment = Annotated[datetime, BeforeValidator(_iso), AfterValidator(_aware)]
 
 
 def not_after(now: datetime, model: BaseModel, *fields: str) -> dict[str, str]:

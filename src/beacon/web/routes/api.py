@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -12,14 +12,15 @@ from beacon.access.login import SignInFailed, authenticate, issue_token
 from beacon.access.policy import Principal
 from beacon.cases.missing_persons import service
 from beacon.cases.missing_persons.models import RiskGrade, Status
-from beacon.cases.missing_persons.schemas import (ActionIn, ClosureIn, PncIn, Queue, QueueItem, RegradeIn, ReportIn,
+from beacon.cases.missing_persons.schemas import (ActionIn, ClosureIn, Moment, PncIn, Queue, QueueItem, RegradeIn, ReportIn,
                                                   ReportOut, ReportUpdate, ReviewIn, SearchPage)
 from beacon.errors import BeaconError
 from beacon.web import present
 from beacon.web.deps import api_user, db, force_settings, now
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-ERRORS = {401: {"description": "Not signed in"}, 403: {"description": "Not allowed"},
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number")]
+ERRORS = {400: {"description": "The body could not be read (not UTF-8 JSON)"}, 401: {"description": "Not signed in"}, 403: {"description": "Not allowed"},
           404: {"description": "No such record"}, 409: {"description": "Changed by someone else, or closed"},
           413: {"description": "Body too large"}, 422: {"description": "Invalid input; `errors` names each field"}}
 
@@ -51,30 +52,18 @@ def create_token(data: TokenIn, session: Session = Depends(db), at: datetime = D
     return TokenOut(token=issue_token(session, user, at, hours), expires_in_hours=hours)
 
 
-Id = Annotated[int, Query(ge=1, le=2**31 - 1)]
-
-
 @router.get("/missing-persons", response_model=SearchPage, responses=ERRORS)
 def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None = None,
            grade: RiskGrade | None = None, division_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-           reported_from: datetime | None = None, reported_to: datetime | None = None,
+           reported_from: Moment | None = None, reported_to: Moment | None = None,
            limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
            user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
     """Reports the caller may see, newest first. ``q``: a reference (MP06/000123), a surname
     prefix, or forename and surname prefixes."""
     rows, more = service.search(session, user, q=q, status=status, grade=grade, division_id=division_id,
-                                reported_from=_aware(reported_from, "reported_from"),
-                                reported_to=_aware(reported_to, "reported_to"), limit=limit, offset=offset)
+                                reported_from=reported_from, reported_to=reported_to, limit=limit, offset=offset)
     return SearchPage(results=[present.summary(user, r, at) for r in rows], offset=offset, limit=limit,
                       has_more=more)
-
-
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    from beacon.errors import Invalid
-
-    if value is not None and value.tzinfo is None:
-        raise Invalid({name: "must include a time zone"})
-    return value
 
 
 @router.post("/missing-persons", response_model=ReportOut, status_code=201, responses=ERRORS)
@@ -84,48 +73,45 @@ def create(data: ReportIn, user: Principal = Depends(api_user), session: Session
     return present.detail(user, report, at, settings)
 
 
-ReportId = Annotated[int, "path"]
-
-
 @router.get("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
-def read(report_id: int, user: Principal = Depends(api_user), session: Session = Depends(db),
+def read(report_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db),
          at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.get_report(session, user, report_id), at, settings)
 
 
 @router.patch("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
-def update(report_id: int, data: ReportUpdate, user: Principal = Depends(api_user),
+def update(report_id: RecordId, data: ReportUpdate, user: Principal = Depends(api_user),
            session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     """Change the narrative fields. Send the ``version`` you read; a 409 means someone saved first."""
     return present.detail(user, service.update_report(session, user, report_id, data), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/grades", response_model=ReportOut, responses=ERRORS)
-def regrade(report_id: int, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def regrade(report_id: RecordId, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db),
             at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.regrade(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/reviews", response_model=ReportOut, responses=ERRORS)
-def review(report_id: int, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def review(report_id: RecordId, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db),
            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.add_review(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/actions", response_model=ReportOut, responses=ERRORS)
-def action(report_id: int, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def action(report_id: RecordId, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db),
            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.add_action(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/pnc", response_model=ReportOut, responses=ERRORS)
-def pnc(report_id: int, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def pnc(report_id: RecordId, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db),
         at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.record_pnc(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/closure", response_model=ReportOut, responses=ERRORS)
-def close(report_id: int, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def close(report_id: RecordId, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db),
           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.close_report(session, user, settings, report_id, data, at), at, settings)
 
@@ -163,9 +149,9 @@ class RepeatsOut(BaseModel):
 @router.get("/missing-persons-analysis/repeats", response_model=RepeatsOut, responses=ERRORS)
 def repeats(user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now),
             settings: dict = Depends(force_settings),
-            as_of: datetime | None = None):
+            as_of: Moment | None = None):
     """Repeat missing persons and repeat locations in the window before ``as_of`` (default now)."""
-    result, places = service.repeat_analysis(session, user, settings, _aware(as_of, "as_of") or at)
+    result, places = service.repeat_analysis(session, user, settings, as_of or at)
     return RepeatsOut(window_days=int(settings["mp.repeat_window_days"]),
                       threshold=int(settings["mp.repeat_location_threshold"]),
                       persons=[RepeatPerson(person_id=p, episodes=n) for p, n in result.persons[:200]],

@@ -1,0 +1,165 @@
+"""Build the synthetic Gwent: the force the demo, the tests and the inspection screens run on.
+
+``build(engine)`` fills an empty, migrated database with a force shaped by the figures in
+HMIC's 2007 report on Gwent Police (docs/product.md, "Figures in the seed that a synthetic Gwent
+must reproduce"): its divisions, sections, neighbourhoods and wards, local authorities and partner
+bodies, 1,493 officers and 934 police staff, demo users for every role, and 4,440 missing-person
+reports for April 2006 to March 2007 with their risk assessments, reviews and enquiries, plus a
+handful of reports open now. Every name and address is synthetic.
+
+The whole force is planned in memory from ``random.Random(seed)`` and then written with bulk
+Core inserts and explicit ids in one transaction, so the same seed and ``now`` give the same rows
+on SQLite and PostgreSQL, and a failure leaves the database empty. (Core inserts bypass the
+``beacon.history`` flush hooks: seeded rows have no history entries.)
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import Connection, Engine
+
+from beacon import config
+from beacon.access.passwords import hash_password
+from beacon.demo import places, workforce
+from beacon.demo.episodes import EpisodeMaker
+from beacon.models import (Division, EnquiryAction, Force, LocalAuthority, Location, MissingReport, Neighbourhood,
+                           PartnerBody, Person, Review, RiskAssessment, Section, Staff, User, Ward)
+from beacon.org.roles import Rank
+
+DEMO_PASSWORD = "beacon-demo"
+EARLIEST_NOW = datetime(2007, 6, 1, tzinfo=timezone.utc)  # every 2006/07 case is closed and followed up by then
+CHUNK = 2_000
+
+Progress = Callable[[str, int, int], None]
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be built here (the database is not empty)."""
+
+
+@dataclass
+class DemoSummary:
+    """Counts of the rows written."""
+    force: str
+    population: int
+    divisions: int
+    sections: int
+    neighbourhoods: int
+    wards: int
+    local_authorities: int
+    partner_bodies: int
+    officers: int
+    staff: int                  # police staff, PCSOs included
+    pcsos: int
+    locations: int
+    care_homes: int
+    persons: int
+    reports_by_grade: dict[str, int]   # reported April 2006 to March 2007, by final grade
+    reports_2006_07: int
+    open_reports: int
+    risk_assessments: int
+    reviews: int
+    actions: int
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, division or "force-wide")
+
+
+def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
+          progress: Progress | None = None) -> DemoSummary:
+    """Write the synthetic force into the empty, migrated database behind ``engine``."""
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    now = now.astimezone(timezone.utc)
+    if now < EARLIEST_NOW:
+        raise ValueError(f"now must be on or after {EARLIEST_NOW:%d %B %Y}: the demo's year is April 2006 to March 2007")
+    report = progress or (lambda stage, done, total: None)
+    with engine.connect() as conn:
+        _check_empty(conn)
+
+    rng = random.Random(seed)
+    settings = config.defaults()
+    plan_total = 6
+    report("Planning the force", 0, plan_total)
+    geo = places.build_geography(rng)
+    report("Planning the force", 1, plan_total)
+    wf = workforce.build_workforce(rng, geo)
+    report("Planning the force", 2, plan_total)
+    users = workforce.build_users(rng, geo, wf, hash_password(DEMO_PASSWORD))
+    staff_users = {u["staff_id"]: u["id"] for u in users if u["staff_id"] is not None}
+    report("Planning the force", 3, plan_total)
+    addresses = places.Addresses(rng, geo)
+    maker = EpisodeMaker(rng, geo, wf, addresses, staff_users, settings)
+    maker.make_places()
+    maker.make_year_subjects()
+    report("Planning the force", 4, plan_total)
+    episodes = maker.make_year_episodes()
+    maker.finish_year(episodes)
+    report("Planning the force", 5, plan_total)
+    maker.make_open(now, len(episodes) + 1)
+    for rows in (maker.assessments, maker.reviews, maker.actions):
+        for i, row in enumerate(rows, start=1):
+            row["id"] = i
+    report("Planning the force", 6, plan_total)
+
+    tables = [
+        ("force", Force, [geo.force]), ("local authorities", LocalAuthority, geo.local_authorities),
+        ("partner bodies", PartnerBody, geo.partner_bodies), ("divisions", Division, geo.divisions),
+        ("sections", Section, geo.sections), ("neighbourhoods", Neighbourhood, geo.neighbourhoods),
+        ("wards", Ward, geo.wards), ("staff", Staff, wf.rows), ("users", User, users),
+        ("locations", Location, addresses.rows), ("people", Person, maker.persons),
+        ("missing person reports", MissingReport, maker.reports),
+        ("risk assessments", RiskAssessment, maker.assessments), ("reviews", Review, maker.reviews),
+        ("enquiries", EnquiryAction, maker.actions),
+    ]
+    total = sum(len(rows) for _, _, rows in tables)
+    done = 0
+    with engine.begin() as conn:
+        _check_empty(conn)
+        for label, model, rows in tables:
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(model), rows[start:start + CHUNK])
+                done += len(rows[start:start + CHUNK])
+                report(f"Writing {label}", done, total)
+        if conn.dialect.name == "postgresql":
+            _advance_sequences(conn, [model.__tablename__ for _, model, _ in tables])
+
+    year = [r for r in maker.reports if r["status"].value == "closed"]
+    division_names = {d["id"]: d["name"] for d in geo.divisions}
+    return DemoSummary(
+        force=geo.force["name"], population=geo.force["population"], divisions=len(geo.divisions),
+        sections=len(geo.sections), neighbourhoods=len(geo.neighbourhoods), wards=len(geo.wards),
+        local_authorities=len(geo.local_authorities), partner_bodies=len(geo.partner_bodies),
+        officers=sum(1 for r in wf.rows if r["is_officer"]), staff=sum(1 for r in wf.rows if not r["is_officer"]),
+        pcsos=sum(1 for r in wf.rows if r["rank"] is Rank.PCSO), locations=len(addresses.rows),
+        care_homes=sum(1 for r in addresses.rows if r["kind"] == "care_home"), persons=len(maker.persons),
+        reports_by_grade=dict(sorted(Counter(r["risk_grade"].value for r in year).items())),
+        reports_2006_07=len(year), open_reports=len(maker.reports) - len(year),
+        risk_assessments=len(maker.assessments), reviews=len(maker.reviews), actions=len(maker.actions),
+        users=[(u["username"], u["role"].value, division_names.get(u["division_id"], "force-wide")) for u in users],
+    )
+
+
+def _check_empty(conn: Connection) -> None:
+    existing = conn.execute(select(Force.name)).scalars().first()
+    if existing is not None:
+        raise DemoError(f"the database already holds a force ({existing}); the demo is built into an empty "
+                        "database only — use a new database (after `beacon.migrate.upgrade`)")
+    busy = [m.__tablename__ for m in (Staff, User, Location, Person, MissingReport)
+            if conn.execute(select(func.count()).select_from(m)).scalar_one()]
+    if busy:
+        raise DemoError(f"the database is not empty (rows in {', '.join(busy)}); the demo is built into an "
+                        "empty database only")
+
+
+def _advance_sequences(conn: Connection, tables: list[str]) -> None:
+    """Explicit ids leave PostgreSQL's serial sequences behind; move each past the largest id."""
+    quote = conn.dialect.identifier_preparer.quote
+    for name in tables:
+        q = quote(name)
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT MAX(id) FROM {q}))"),
+                     {"t": q})
