@@ -69,7 +69,7 @@ def upgrade() -> None:
     op.create_table('record_history',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('table_name', sa.String(length=60), nullable=False),
-    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.String(length=80), nullable=False),
     sa.Column('operation', sa.String(length=10), nullable=False),
     sa.Column('changed_at', beacon.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('changed_by_id', sa.Integer(), nullable=True),

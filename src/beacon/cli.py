@@ -58,12 +58,10 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
     engine = make_engine(url)
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
-        tasks: dict[str, int] = {}
+        task = progress.add_task("Building the force", total=None)
 
         def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
+            progress.update(task, description=stage, completed=done, total=total)
 
         summary = build(engine, seed=seed, progress=report)
     table = Table(title="Demo users (password: " + DEMO_PASSWORD + ")")
@@ -143,9 +141,11 @@ def mp_figures(as_user: str = typer.Option(..., "--as"), year_from: str = "2006-
     from beacon.access.policy import scope
     from beacon.cases.missing_persons import repository
 
-    tz = datetime.fromisoformat("2000-01-01T00:00:00+00:00").tzinfo
-    start = datetime.fromisoformat(year_from).replace(tzinfo=tz)
-    end = datetime.fromisoformat(year_to).replace(tzinfo=tz)
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")  # the force's year runs midnight to midnight, UK time
+    start = datetime.fromisoformat(year_from).replace(tzinfo=london)
+    end = datetime.fromisoformat(year_to).replace(tzinfo=london)
     with transaction(session_factory(make_engine())) as session:
         user = _as_user(session, as_user)
         counts = repository.count_by_grade(session, scope(user, "missing_report"), start, end)
@@ -168,9 +168,14 @@ def settings_set(name: str, value: str, by: str = typer.Option("cli", help="Who 
     """Change a force setting."""
     from beacon.errors import Invalid
 
+    from beacon.cases.missing_persons import service
+
     try:
         with transaction(session_factory(make_engine())) as session:
             new = settings_repo.save(session, name, value, by)
+            if name.startswith("mp.review_interval_hours."):
+                count = service.reschedule_open(session, settings_repo.load(session))
+                console.print(f"Rescheduled the next review of {count} open report(s).")
     except Invalid as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -74,7 +74,8 @@ def _write(session: Session, _ctx) -> None:
         if operation == "insert":
             changes = _changes(obj, insert=True)
         changes.pop("version", None)
-        rows.append(dict(table_name=obj.__tablename__, record_id=obj.id, operation=operation,
+        key = inspect(obj).mapper.primary_key_from_instance(obj)
+        rows.append(dict(table_name=obj.__tablename__, record_id="/".join(str(k) for k in key), operation=operation,
                          changed_at=now, changed_by_id=user.id if user else None,
                          changed_by=user.username if user else "system",
                          changes=json.dumps(changes, default=str, sort_keys=True)))

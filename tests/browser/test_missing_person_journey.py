@@ -94,6 +94,13 @@ def submit_report(page: Page, expect_status: int):
     return posted.value
 
 
+def expect_blank_textareas(page: Page) -> None:
+    """No textarea starts with text in it (a missing value once rendered as the word "None")."""
+    textareas = page.locator("textarea")
+    for i in range(textareas.count()):
+        expect(textareas.nth(i)).to_have_value("")
+
+
 def counts(engine) -> tuple[int, int]:
     with session_factory(engine)() as s:
         return (s.scalar(select(func.count()).select_from(MissingReport)),
@@ -122,6 +129,7 @@ def test_officer_reports_missing_child_and_supervisor_sees_it_live(new_context, 
     officer = sign_in(new_context, "officer.a", shot="journey-01-login")
     officer.goto("/missing-persons/new")
     expect(officer.get_by_role("heading", name="Report a missing person")).to_be_visible()
+    expect_blank_textareas(officer)
     screenshot(officer, "journey-02-new-report-empty")
     fill_report(officer, child)
     screenshot(officer, "journey-03-new-report-filled")
@@ -151,6 +159,7 @@ def test_officer_reports_missing_child_and_supervisor_sees_it_live(new_context, 
     row.get_by_role("link", name=reference).click()
     expect(supervisor.get_by_role("heading", level=1)).to_contain_text(child.name)
     expect(supervisor.get_by_text("No reviews yet.")).to_be_visible()
+    expect_blank_textareas(supervisor)
     notes = "Reviewed the grade: agree high risk. Search the park and call the school at 08:30."
     supervisor.get_by_label("Supervisory review").fill(notes)
     supervisor.get_by_role("button", name="Record review").click()
@@ -187,10 +196,13 @@ def test_empty_report_shows_error_summary_and_saves_nothing(new_context, engine)
         expect(target).to_have_count(1)  # every link leads to a field on the page
     # GOV.UK Frontend's error summary moves focus to it, and a link moves focus to its field.
     expect(summary).to_be_focused()
-    links.first.click()
-    focused = officer.evaluate("() => document.activeElement && document.activeElement.tagName")
-    assert focused in ("INPUT", "TEXTAREA", "SELECT"), focused
+    expect_blank_textareas(officer)
     screenshot(officer, "bad-input-new-report-errors")
+    for i in range(links.count()):
+        link = links.nth(i)
+        link.click()
+        focused = officer.evaluate("() => document.activeElement && document.activeElement.tagName")
+        assert focused in ("INPUT", "TEXTAREA", "SELECT"), f"{link.get_attribute('href')} focused a {focused}"
     assert counts(engine) == (0, 0)
 
 

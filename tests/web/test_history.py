@@ -18,7 +18,7 @@ from tests.web.helpers import token
 def history(sessions, table, record_id):
     with sessions() as s:
         return s.scalars(select(RecordHistory).where(RecordHistory.table_name == table,
-                                                     RecordHistory.record_id == record_id)
+                                                     RecordHistory.record_id == str(record_id))
                          .order_by(RecordHistory.id)).all()
 
 

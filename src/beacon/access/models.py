@@ -51,7 +51,7 @@ class RecordHistory(Base):
     __table_args__ = (Index("ix_record_history_record", "table_name", "record_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     table_name: Mapped[str] = mapped_column(String(60))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[str] = mapped_column(String(80))
     operation: Mapped[str] = mapped_column(String(10))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_by_id: Mapped[int | None] = mapped_column(Integer)

@@ -78,6 +78,10 @@ def open_for_queue(session: Session, scope: ListScope, now: datetime, horizon: t
     return list(session.scalars(stmt).unique())
 
 
+def open_reports(session: Session) -> list[MissingReport]:
+    return list(session.scalars(select(MissingReport).where(MissingReport.status == Status.OPEN)))
+
+
 def episodes(session: Session, scope: ListScope, since: datetime) -> list[Episode]:
     stmt = _scoped(select(MissingReport.id, MissingReport.person_id, MissingReport.last_seen_location_id,
                           MissingReport.home_location_id, MissingReport.from_care, MissingReport.reported_at),

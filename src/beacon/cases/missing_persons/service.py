@@ -198,7 +198,8 @@ def supervisor_queue(session: Session, user: Principal, now: datetime, horizon: 
     rows = repo.open_for_queue(session, s, now, horizon)
     new_high = [r for r in rows if r.risk_grade is RiskGrade.HIGH and r.last_reviewed_at is None]
     overdue = [r for r in rows if r.next_review_due_at and r.next_review_due_at < now]
-    due_soon = [r for r in rows if r.next_review_due_at and now <= r.next_review_due_at <= now + horizon]
+    due_soon = [r for r in rows if r.next_review_due_at and now <= r.next_review_due_at <= now + horizon
+                and r not in new_high]
     note(session, user, "list", RECORD, "", detail="queue ids=" + ",".join(str(r.id) for r in rows))
     return new_high, overdue, due_soon
 
@@ -238,3 +239,11 @@ def repeat_analysis(session: Session, user: Principal, settings: Mapping[str, ob
     places = repo.locations_by_id(session, [loc for loc, _ in result.locations])
     note(session, user, "list", RECORD, "", detail="repeat analysis")
     return result, places
+
+
+def reschedule_open(session: Session, settings: Mapping[str, object]) -> int:
+    """Recompute every open report's next review after the force changes its review intervals."""
+    reports = repo.open_reports(session)
+    for report in reports:
+        _reschedule(report, settings)
+    return len(reports)
