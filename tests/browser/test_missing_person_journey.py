@@ -163,7 +163,8 @@ def test_officer_reports_missing_child_and_supervisor_sees_it_live(new_context, 
     notes = "Reviewed the grade: agree high risk. Search the park and call the school at 08:30."
     supervisor.get_by_label("Supervisory review").fill(notes)
     supervisor.get_by_role("button", name="Record review").click()
-    expect(supervisor).to_have_url(re.compile(r"/missing-persons/\d+#review$"))
+    expect(supervisor).to_have_url(re.compile(r"/missing-persons/\d+\?done=review$"))
+    expect(supervisor.get_by_text("Supervisory review recorded.")).to_be_visible()
     expect(supervisor.get_by_text(notes)).to_be_visible()
     expect(supervisor.get_by_text("No reviews yet.")).to_have_count(0)
     screenshot(supervisor, "journey-07-case-reviewed")

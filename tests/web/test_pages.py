@@ -71,6 +71,8 @@ def test_new_report_form_shows_errors_and_saves_nothing(client, sessions):
                                                   "last_seen-time": "10:00"})
     assert r.status_code == 422
     assert "There is a problem" in r.text and 'href="#last_seen"' in r.text
+    for field in ("forename", "surname", "circumstances", "risk_grade", "rationale", "last_seen_address"):
+        assert f'href="#{field}"' in r.text, f"no error shown for {field}"
     check_page(r.text)
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(MissingReport)) == 0

@@ -96,12 +96,15 @@ def compliance(*, reported_at: datetime, closed_at: datetime | None, now: dateti
         pnc_applies = False  # not yet due
     checks.append(Check("mp.pnc_circulation", "On PNC within the time allowed", pnc_applies, pnc_met,
                         "circulated on time" if pnc_met else
-                        ("not circulated" if pnc_circulated_at is None else "circulated late")))
+                        "not due yet" if not pnc_applies and closed_at is None else
+                        "found before it was due" if not pnc_applies else
+                        "not circulated" if pnc_circulated_at is None else "circulated late"))
     ri_applies = is_child and closed_at is not None
     ri_met = (ri_applies and return_interview_offered_at is not None
               and return_interview_offered_at <= return_interview_due(closed_at, settings))
     checks.append(Check("mp.return_interview", "Child offered a return interview in time", ri_applies, ri_met,
-                        "offered in time" if ri_met else "not offered in time" if ri_applies else "not a child"))
+                        "offered in time" if ri_met else "not offered in time" if ri_applies else
+                        "not a child" if not is_child else "not yet returned"))
     return checks
 
 

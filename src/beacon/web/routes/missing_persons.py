@@ -49,12 +49,11 @@ def new_page(request: Request, user: Principal = Depends(current_user), session:
                   divisions=session.query(Division).order_by(Division.code).all())
 
 
-def _report_in(form: dict[str, str]) -> dict:
-    dob, last_seen = {}, {}
-    errors = collect(lambda: dob.setdefault("v", parse_date(form, "dob", "date of birth", required=False)),
-                     lambda: last_seen.setdefault("v", parse_datetime(form, "last_seen", "when they were last seen")))
-    if errors:
-        raise FormError(errors)
+def _report_in(form: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The API body the form describes, and the errors in fields only the form has (dates)."""
+    dob, last_seen = {"v": None}, {"v": None}
+    errors = collect(lambda: dob.update(v=parse_date(form, "dob", "date of birth", required=False)),
+                     lambda: last_seen.update(v=parse_datetime(form, "last_seen", "when they were last seen")))
     home = None
     if form.get("home_address", "").strip():
         home = {"address": form["home_address"], "postcode": form.get("home_postcode", ""),
@@ -71,19 +70,23 @@ def _report_in(form: dict[str, str]) -> dict:
         "risk_grade": form.get("risk_grade") or None, "rationale": form.get("rationale", ""),
         "from_care": bool(form.get("from_care")),
         "division_id": int(form["division_id"]) if form.get("division_id", "").isdigit() else None,
-    }
+    }, errors
 
 
 @router.post("/missing-persons/new")
 def create(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
            session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+    body, date_errors = _report_in(form)
     try:
-        data = schemas.ReportIn.model_validate(_report_in(form))
+        data = schemas.ReportIn.model_validate(body)
+        if date_errors:
+            raise FormError(date_errors)
         report = service.create_report(session, user, settings, data, at)
     except FormError as exc:
         errors = exc.errors
     except ValidationError as exc:
-        errors = to_form_errors(field_errors(exc.errors()), NEW_FIELDS)
+        # every field's problem at once; a date the form could not read explains itself better
+        errors = {**to_form_errors(field_errors(exc.errors()), NEW_FIELDS), **date_errors}
     except Invalid as exc:
         errors = to_form_errors(exc.errors, NEW_FIELDS)
     else:
@@ -94,9 +97,10 @@ def create(request: Request, form: dict = Depends(checked_form), user: Principal
 
 
 @router.get("/missing-persons/{report_id:int}")
-def case_page(request: Request, report_id: int, created: int = 0, user: Principal = Depends(current_user),
-              session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
-    return _case(request, session, user, report_id, at, settings, created=bool(created))
+def case_page(request: Request, report_id: int, created: int = 0, done: str = "",
+              user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now),
+              settings: dict = Depends(force_settings)):
+    return _case(request, session, user, report_id, at, settings, created=bool(created), done=done[:20])
 
 
 def _case(request, session, user, report_id, at, settings, status_code=200, **extra):
@@ -152,7 +156,7 @@ def case_form(request: Request, report_id: int, form_name: str, form: dict = Dep
     except Invalid as exc:
         errors = to_form_errors(exc.errors, FORM_FIELDS)
     else:
-        return RedirectResponse(f"/missing-persons/{report_id}#{form_name}", status_code=303)
+        return RedirectResponse(f"/missing-persons/{report_id}?done={form_name}", status_code=303)
     session.rollback()
     return _case(request, session, user, report_id, at, settings, status_code=422, errors=errors,
                  values=form, open_form=form_name)
