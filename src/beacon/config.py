@@ -48,6 +48,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mp.repeat_window_days", 365, int,
             "Days looked back when counting repeat episodes and repeat locations.",
             "mp.repeat_location"),
+    Setting("grading.most", 0.6, float,
+            "Share of applicable Good criteria that counts as 'most' (Good: all Fair met and most of Good). "
+            "The report does not define it; more than half, with a margin, is the documented default.",
+            "hmic.grading.good"),
+    Setting("grading.vast_majority", 0.85, float,
+            "Share of applicable Good criteria that counts as 'the vast majority' (Excellent).",
+            "hmic.grading.excellent"),
+    Setting("grading.significant_number", 0.25, float,
+            "Share of significant Fair criteria not met that makes a force 'well short of a significant "
+            "number' (Poor).", "hmic.grading.poor"),
+    Setting("grading.significant_number_min", 2, int,
+            "The fewest significant Fair criteria not met that can count as 'a significant number'.",
+            "hmic.grading.poor"),
+    Setting("grading.moderation_margin", 1, int,
+            "Criteria either side of a threshold within which a grade is sent to moderation as borderline.",
+            "hmic.grading.good"),
+    Setting("moderation.msf_gap", 2, int,
+            "Grades (steps) between a force and the median of its most similar forces that flag the grade "
+            "for moderation.", "hmic.grading.good"),
     Setting("auth.lockout_attempts", 5, int,
             "Failed log-ins in a row that lock an account."),
     Setting("auth.lockout_minutes", 15, int,
@@ -67,8 +86,10 @@ def coerce_setting(name: str, raw: object) -> object:
         value = setting.type(raw)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name}: expected {setting.type.__name__}, got {raw!r}") from exc
-    if isinstance(value, int) and value <= 0:
+    if isinstance(value, (int, float)) and value <= 0:
         raise ValueError(f"{name}: must be greater than zero")
+    if setting.type is float and value > 1:
+        raise ValueError(f"{name}: is a share, from 0 to 1")
     return value
 
 

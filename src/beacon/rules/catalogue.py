@@ -209,8 +209,27 @@ CRIME_AND_VICTIMS = (
          VICTIMS_2006, "", VICTIMS_2006_DATE, VICTIMS_2006_LAST_DAY, value=1),
 )
 
+HMIC_2007 = "HMIC, Gwent Police – HMIC Inspection Report (October 2007), Introduction"
+HMIC_2007_DATE = date(2006, 4, 1)  # the assessment period began April 2006
+
+INSPECTION = (
+    Rule("hmic.grading.excellent", "Excellent",
+         "Meets all Fair criteria and the vast majority of Good; recognised as a 'beacon' (other forces "
+         "imported its practice); has introduced and evaluated innovation.",
+         HMIC_2007, "The grading process", HMIC_2007_DATE, setting="grading.vast_majority"),
+    Rule("hmic.grading.good", "Good",
+         "Meets in full the Fair criteria and most of the Good criteria.",
+         HMIC_2007, "The grading process", HMIC_2007_DATE, setting="grading.most"),
+    Rule("hmic.grading.fair", "Fair",
+         "Meets all of the significant Fair criteria.", HMIC_2007, "The grading process", HMIC_2007_DATE),
+    Rule("hmic.grading.poor", "Poor",
+         "Well short of a significant number of Fair criteria; or a single critical ('dominant') criterion "
+         "failed, which alone may warrant Poor.",
+         HMIC_2007, "The grading process", HMIC_2007_DATE, setting="grading.significant_number"),
+)
+
 RULES: tuple[Rule, ...] = (
-    MISSING_PERSONS + DOMESTIC_ABUSE + CHILD_PROTECTION + PUBLIC_PROTECTION + CRIME_AND_VICTIMS
+    MISSING_PERSONS + DOMESTIC_ABUSE + CHILD_PROTECTION + PUBLIC_PROTECTION + CRIME_AND_VICTIMS + INSPECTION
 )
 
 

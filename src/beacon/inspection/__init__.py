@@ -1,0 +1,1 @@
+"""The inspectorate's half: criteria as data, evidence, assessments, grades, reports."""

@@ -1,0 +1,153 @@
+"""The grading engine: Excellent, Good, Fair and Poor exactly as HMIC's 2007 report defines
+them ("The grading process"), as a pure function with no database.
+
+- Excellent: all Fair criteria and the vast majority of Good; and the force is a 'beacon'
+  (others imported its practice) and has introduced and evaluated innovation.
+- Good: all Fair criteria in full and most of Good.
+- Fair: all significant Fair criteria.
+- Poor: well short of a significant number of Fair criteria; or one critical ('dominant')
+  criterion failed.
+
+"Most", "the vast majority" and "a significant number" are settings (``Thresholds``). A
+criterion is *met* only when assessed Met; Partly met and Not evidenced fall short of it but
+are not *well short* (only Not met is). Not applicable criteria leave every count. Where the
+words leave the grade to judgement the result is provisional and says why, for moderation:
+- some significant Fair criteria are missed, but fewer than a significant number are not met
+  (provisional Poor if any is not met, provisional Fair if they are only partly met or not
+  evidenced);
+- a dominant criterion is only partly met or not evidenced.
+Borderline grades (exactly at a threshold, or up to ``margin`` criteria below it) are graded
+by the letter and flagged for moderation.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from beacon.inspection.types import Criterion, Framework, Grade, Level, Result
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    most: float = 0.6
+    vast_majority: float = 0.85
+    significant_number: float = 0.25
+    significant_number_min: int = 2
+    margin: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object]) -> Thresholds:
+        return cls(most=float(settings["grading.most"]), vast_majority=float(settings["grading.vast_majority"]),
+                   significant_number=float(settings["grading.significant_number"]),
+                   significant_number_min=int(settings["grading.significant_number_min"]),
+                   margin=int(settings["grading.moderation_margin"]))
+
+    def needed(self, share: float, total: int) -> int:
+        """The fewest of ``total`` that make up ``share`` of them (at least one when total > 0)."""
+        return max(1, math.ceil(share * total - 1e-9)) if total else 0
+
+    def significant_count(self, total: int) -> int:
+        return max(self.significant_number_min, math.ceil(self.significant_number * total - 1e-9))
+
+
+@dataclass(frozen=True)
+class Tally:
+    met: int
+    applicable: int
+
+    def __str__(self) -> str:
+        return f"{self.met} of {self.applicable}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    grade: Grade
+    provisional: bool
+    reasons: tuple[str, ...]             # why this grade, in order
+    deciding: tuple[str, ...]            # the criterion ids that decided it
+    moderation: tuple[str, ...]          # why a moderator should look (empty: none needed)
+    fair_significant: Tally
+    fair: Tally
+    good: Tally
+    excellent: Tally
+
+    @property
+    def needs_moderation(self) -> bool:
+        return self.provisional or bool(self.moderation)
+
+
+def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, innovation_evaluated: bool,
+          thresholds: Thresholds = Thresholds()) -> Decision:
+    """Grade one framework from the assessment of each of its criteria (a criterion with no
+    assessment counts as Not evidenced)."""
+    result = {c.id: results.get(c.id, Result.NOT_EVIDENCED) for c in framework.criteria}
+    applicable = [c for c in framework.criteria if result[c.id] is not Result.NOT_APPLICABLE]
+    fair = [c for c in applicable if c.level is Level.FAIR]
+    significant = [c for c in fair if c.significant]
+    good = [c for c in applicable if c.level is Level.GOOD]
+    excellent = [c for c in applicable if c.level is Level.EXCELLENT]
+    met = lambda cs: [c for c in cs if result[c.id] is Result.MET]  # noqa: E731
+    tallies = dict(fair_significant=Tally(len(met(significant)), len(significant)),
+                   fair=Tally(len(met(fair)), len(fair)), good=Tally(len(met(good)), len(good)),
+                   excellent=Tally(len(met(excellent)), len(excellent)))
+    moderation: list[str] = []
+
+    def decide(g: Grade, reasons: list[str], deciding: list[Criterion], provisional: bool = False) -> Decision:
+        return Decision(g, provisional, tuple(reasons), tuple(c.id for c in deciding), tuple(moderation), **tallies)
+
+    dominant_failed = [c for c in significant if c.dominant and result[c.id] is Result.NOT_MET]
+    if dominant_failed:
+        return decide(Grade.POOR, [f"A dominant criterion is not met, which alone warrants Poor: {_ids(dominant_failed)}."],
+                      dominant_failed)
+    dominant_unclear = [c for c in significant if c.dominant and result[c.id] is not Result.MET]
+    if dominant_unclear:
+        moderation.append(f"Dominant criterion not fully met or not evidenced: {_ids(dominant_unclear)}; "
+                          "moderation decides whether it alone warrants Poor.")
+
+    not_met = [c for c in significant if result[c.id] is Result.NOT_MET]
+    short = [c for c in significant if result[c.id] is not Result.MET]
+    well_short = thresholds.significant_count(len(significant))
+    if len(not_met) >= well_short:
+        return decide(Grade.POOR, [f"Well short of a significant number of significant Fair criteria: "
+                                   f"{len(not_met)} not met, and {well_short} is a significant number of "
+                                   f"{len(significant)}."], not_met)
+    if short:
+        provisional_grade = Grade.POOR if not_met else Grade.FAIR
+        moderation.append(f"{len(short)} significant Fair criteria missed ({len(not_met)} not met), fewer than the "
+                          f"{well_short} that would be well short: the words leave Poor or Fair to judgement.")
+        return decide(provisional_grade, [f"Does not meet all significant Fair criteria (missed: {_ids(short)}), "
+                                          f"but is not well short of a significant number."], short, provisional=True)
+
+    reasons = [f"Meets all {len(significant)} significant Fair criteria."]
+    fair_missed = [c for c in fair if result[c.id] is not Result.MET]
+    good_met = met(good)
+    most, vast = thresholds.needed(thresholds.most, len(good)), thresholds.needed(thresholds.vast_majority, len(good))
+    if not fair_missed and good:
+        for needed, word, share in ((most, "most", thresholds.most),
+                                    (vast, "the vast majority", thresholds.vast_majority)):
+            if needed - thresholds.margin <= len(good_met) <= needed:
+                moderation.append(f"Borderline: {len(good_met)} of {len(good)} Good criteria met, and {needed} "
+                                  f"make {word} ({share:.0%}).")
+                break
+    if fair_missed:
+        reasons.append(f"Not all Fair criteria are met in full (missed: {_ids(fair_missed)}), so not Good.")
+        return decide(Grade.FAIR, reasons, fair_missed)
+    reasons.append(f"Meets all {len(fair)} Fair criteria in full.")
+    if len(good_met) < most:
+        reasons.append(f"Meets {len(good_met)} of {len(good)} Good criteria; most would be {most}.")
+        return decide(Grade.FAIR, reasons, [c for c in good if result[c.id] is not Result.MET])
+    if len(good_met) >= vast and beacon and innovation_evaluated:
+        reasons.append(f"Meets {len(good_met)} of {len(good)} Good criteria (the vast majority is {vast}), is a "
+                       "beacon to other forces and has introduced and evaluated innovation.")
+        return decide(Grade.EXCELLENT, reasons, good_met)
+    reasons.append(f"Meets {len(good_met)} of {len(good)} Good criteria; most is {most}.")
+    if len(good_met) >= vast:
+        missing = [w for w, ok in (("beacon evidence (others imported its practice)", beacon),
+                                   ("evaluated innovation", innovation_evaluated)) if not ok]
+        reasons.append("Excellent would also need " + " and ".join(missing) + ".")
+    return decide(Grade.GOOD, reasons, good_met)
+
+
+def _ids(criteria: list[Criterion]) -> str:
+    return ", ".join(c.id for c in criteria)

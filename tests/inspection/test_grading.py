@@ -1,0 +1,139 @@
+"""The grading rules at every boundary of every threshold, and their properties."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beacon.inspection.grading import Thresholds, grade
+from beacon.inspection.types import Criterion, Framework, Grade, Level, Result, Standard
+
+M, P, N, E, A = Result.MET, Result.PARTLY_MET, Result.NOT_MET, Result.NOT_EVIDENCED, Result.NOT_APPLICABLE
+
+
+def crit(cid, level, significant=False, dominant=False):
+    return Criterion(cid, "fw", Standard.RISK, level, f"criterion {cid}", significant, dominant)
+
+
+# 8 significant Fair (one dominant), 4 other Fair, 10 Good, 2 Excellent
+SIG = [crit(f"s{i}", Level.FAIR, True, dominant=(i == 0)) for i in range(8)]
+FAIR = [crit(f"f{i}", Level.FAIR) for i in range(4)]
+GOOD = [crit(f"g{i}", Level.GOOD) for i in range(10)]
+EXC = [crit(f"e{i}", Level.EXCELLENT) for i in range(2)]
+FW = Framework("fw", "Test framework", "programmed", "Test", criteria=tuple(SIG + FAIR + GOOD + EXC))
+T = Thresholds()  # most 0.6 → 6 of 10; vast majority 0.85 → 9 of 10; significant number 0.25 of 8 → 2
+
+
+def results(sig=M, fair=M, good_met=0, overrides=None):
+    out = {c.id: sig for c in SIG} | {c.id: fair for c in FAIR}
+    out |= {c.id: (M if i < good_met else N) for i, c in enumerate(GOOD)}
+    out |= {c.id: M for c in EXC}
+    out |= overrides or {}
+    return out
+
+
+def g(res, beacon=False, innovation=False, thresholds=T):
+    return grade(FW, res, beacon=beacon, innovation_evaluated=innovation, thresholds=thresholds)
+
+
+def test_dominant_criterion_not_met_alone_is_poor():
+    d = g(results(good_met=10, overrides={"s0": N}), beacon=True, innovation=True)
+    assert d.grade is Grade.POOR and not d.provisional and d.deciding == ("s0",)
+
+
+def test_dominant_partly_met_goes_to_moderation():
+    d = g(results(good_met=10, overrides={"s0": P}))
+    assert d.needs_moderation and any("Dominant" in m for m in d.moderation)
+
+
+def test_poor_at_the_significant_number_and_provisional_just_below():
+    two = g(results(good_met=10, overrides={"s1": N, "s2": N}))
+    assert two.grade is Grade.POOR and not two.provisional
+    one = g(results(good_met=10, overrides={"s1": N}))
+    assert one.grade is Grade.POOR and one.provisional and one.moderation
+    partly = g(results(good_met=10, overrides={"s1": P}))
+    assert partly.grade is Grade.FAIR and partly.provisional
+    unevidenced = g(results(good_met=10, overrides={"s1": E}))
+    assert unevidenced.grade is Grade.FAIR and unevidenced.provisional
+
+
+def test_significant_number_scales_with_the_framework():
+    # 0.5 of 8 significant criteria = 4 not met for Poor
+    t = Thresholds(significant_number=0.5)
+    assert g(results(overrides={"s1": N, "s2": N, "s3": N}), thresholds=t).provisional
+    assert g(results(overrides={"s1": N, "s2": N, "s3": N, "s4": N}), thresholds=t).grade is Grade.POOR
+
+
+def test_fair_when_all_significant_met_but_another_fair_missed():
+    d = g(results(fair=M, good_met=10, overrides={"f0": P}), beacon=True, innovation=True)
+    assert d.grade is Grade.FAIR and not d.provisional and "f0" in d.deciding
+
+
+def test_good_boundary_at_most():
+    assert g(results(good_met=5)).grade is Grade.FAIR
+    assert g(results(good_met=6)).grade is Grade.GOOD
+    assert g(results(good_met=6)).moderation  # just made it: flagged as borderline
+    assert g(results(good_met=5)).moderation  # just missed it
+    assert not g(results(good_met=7)).moderation
+    assert not g(results(good_met=3)).moderation
+    assert g(results(good_met=8)).moderation  # one short of the vast majority
+
+
+def test_excellent_needs_vast_majority_beacon_and_innovation():
+    assert g(results(good_met=9), beacon=True, innovation=True).grade is Grade.EXCELLENT
+    assert g(results(good_met=8), beacon=True, innovation=True).grade is Grade.GOOD
+    no_beacon = g(results(good_met=10), beacon=False, innovation=True)
+    assert no_beacon.grade is Grade.GOOD and "beacon" in no_beacon.reasons[-1]
+    assert g(results(good_met=10), beacon=True, innovation=False).grade is Grade.GOOD
+
+
+def test_not_applicable_leaves_the_counts():
+    res = results(good_met=6, overrides={"g9": A, "g8": A, "g7": A, "g6": A})  # 6 of 6 applicable Good
+    d = g(res, beacon=True, innovation=True)
+    assert d.good.applicable == 6 and d.grade is Grade.EXCELLENT
+
+
+def test_missing_assessment_counts_as_not_evidenced():
+    res = results(good_met=10)
+    del res["s3"]
+    assert g(res).provisional
+
+
+def test_every_grade_explains_itself():
+    for res in (results(good_met=10), results(good_met=2), results(overrides={"s0": N})):
+        d = g(res, beacon=True, innovation=True)
+        assert d.reasons and all(isinstance(r, str) and r for r in d.reasons)
+
+
+RESULT = st.sampled_from([M, P, N, E, A])
+ALL = [c.id for c in FW.criteria]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(ALL), RESULT), st.sampled_from(ALL), st.booleans(), st.booleans())
+def test_meeting_one_more_criterion_never_lowers_the_grade(res, cid, beacon, innovation):
+    before = g(res, beacon, innovation)
+    after = g({**res, cid: M}, beacon, innovation)
+    assert after.grade.rank >= before.grade.rank
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(ALL), RESULT), st.booleans(), st.booleans())
+def test_failed_dominant_is_always_poor(res, beacon, innovation):
+    assert g({**res, "s0": N}, beacon, innovation).grade is Grade.POOR
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(ALL), RESULT), st.booleans(), st.booleans())
+def test_good_or_better_implies_every_applicable_fair_criterion_met(res, beacon, innovation):
+    d = g(res, beacon, innovation)
+    if d.grade.rank >= Grade.GOOD.rank:
+        full = results() | res
+        assert all(full.get(c.id, E) in (M, A) for c in SIG + FAIR)
+        assert not d.provisional
+
+
+def test_thresholds_come_from_settings():
+    from beacon import config
+
+    t = Thresholds.from_settings(config.defaults())
+    assert (t.most, t.vast_majority, t.significant_number, t.significant_number_min) == (0.6, 0.85, 0.25, 2)
