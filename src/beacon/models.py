@@ -3,13 +3,18 @@ from beacon.access.models import AccessLogEntry, ApiToken, ForceSetting, RecordH
 from beacon.cases.missing_persons.models import EnquiryAction, MissingReport, RiskAssessment, Review
 from beacon.db import Base
 from beacon.history import track
+from beacon.inspection.models import (CriterionAssessment, DevelopingPractice, Evidence, EvidenceCriterion,
+                                      FrameworkGrade, Inspection, InspectionFramework, MostSimilarGroup)
 from beacon.org.models import Division, Force, LocalAuthority, Neighbourhood, PartnerBody, Section, Staff, User, Ward
 from beacon.people.models import Location, Person
 
-for _cls in (MissingReport, RiskAssessment, Review, EnquiryAction, Person, Location, User, ForceSetting):
+for _cls in (MissingReport, RiskAssessment, Review, EnquiryAction, Person, Location, User, ForceSetting,
+             Inspection, Evidence, CriterionAssessment, FrameworkGrade, DevelopingPractice):
     track(_cls)
 
 __all__ = [
+    "CriterionAssessment", "DevelopingPractice", "Evidence", "EvidenceCriterion", "FrameworkGrade", "Inspection",
+    "InspectionFramework", "MostSimilarGroup",
     "AccessLogEntry", "ApiToken", "Base", "Division", "EnquiryAction", "Force", "ForceSetting",
     "LocalAuthority", "Location", "MissingReport", "Neighbourhood", "PartnerBody", "Person",
     "RecordHistory", "Review", "RiskAssessment", "Section", "Staff", "User", "Ward",

@@ -19,6 +19,9 @@ EXPECTED = {
         Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
     },
     "user": {Role.ADMIN: ("RCU", "force")},
+    "inspection": {Role.INSPECTOR: ("RCUV", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.ANALYST: ("R", "force")},
+    "practice": {Role.INSPECTOR: ("RCU", "force"), Role.CHIEF_OFFICER: ("RCU", "force"), Role.ANALYST: ("R", "force"),
+                 Role.SUPERVISOR: ("R", "force"), Role.PPU: ("R", "force"), Role.OFFICER: ("R", "force")},
     "setting": {Role.ADMIN: ("RU", "force"), Role.CHIEF_OFFICER: ("RU", "force")},
     "access_log": {Role.ADMIN: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force")},
 }

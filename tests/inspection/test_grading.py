@@ -137,3 +137,14 @@ def test_thresholds_come_from_settings():
 
     t = Thresholds.from_settings(config.defaults())
     assert (t.most, t.vast_majority, t.significant_number, t.significant_number_min) == (0.6, 0.85, 0.25, 2)
+
+
+def test_national_distribution_and_peer_flags():
+    from beacon.inspection.national import distribution, msf_flags
+
+    triples = [(1, "mp", Grade.FAIR), (2, "mp", Grade.GOOD), (3, "mp", Grade.GOOD), (4, "mp", Grade.POOR)]
+    assert distribution(triples)["mp"] == {Grade.EXCELLENT: 0, Grade.GOOD: 2, Grade.FAIR: 1, Grade.POOR: 1}
+    grades = {1: {"mp": Grade.EXCELLENT}, 2: {"mp": Grade.FAIR}, 3: {"mp": Grade.FAIR}, 4: {"mp": Grade.GOOD}}
+    flags = msf_flags(grades, {1: "x", 2: "x", 3: "x", 4: "y"}, gap=2)
+    assert [(f.force_id, f.peers) for f in flags] == [(1, 2)]
+    assert msf_flags(grades, {1: "x", 2: "x", 3: "x"}, gap=3) == []

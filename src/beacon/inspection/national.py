@@ -1,0 +1,54 @@
+"""The national picture: grade distributions across forces, and the moderation check that
+flags a grade out of line with its most similar forces. Pure functions over plain data."""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from beacon.inspection.types import Grade
+
+ORDER = (Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR)
+
+
+def distribution(grades: Iterable[tuple[int, str, Grade]]) -> dict[str, dict[Grade, int]]:
+    """{framework: {grade: number of forces}} from (force, framework, grade) triples, every
+    grade present (zero where no force has it)."""
+    out: dict[str, dict[Grade, int]] = {}
+    for _force, framework, grade in grades:
+        out.setdefault(framework, {g: 0 for g in ORDER})[grade] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class PeerFlag:
+    force_id: int
+    framework_id: str
+    grade: Grade
+    peer_median: float
+    peers: int
+    reason: str
+
+
+def msf_flags(grades: Mapping[int, Mapping[str, Grade]], groups: Mapping[int, str], gap: int) -> list[PeerFlag]:
+    """Flag each grade at least ``gap`` steps from the median grade of the other forces in its
+    most similar force group (forces without a group, or frameworks no peer has, are skipped)."""
+    members: dict[str, list[int]] = {}
+    for force, group in groups.items():
+        members.setdefault(group, []).append(force)
+    flags = []
+    for force, by_framework in sorted(grades.items()):
+        group = groups.get(force)
+        if group is None:
+            continue
+        for framework, grade in sorted(by_framework.items()):
+            peers = [grades[p][framework].rank for p in members[group]
+                     if p != force and p in grades and framework in grades[p]]
+            if not peers:
+                continue
+            median = statistics.median(peers)
+            if abs(grade.rank - median) >= gap:
+                flags.append(PeerFlag(force, framework, grade, median, len(peers),
+                                      f"{grade.label} is {abs(grade.rank - median):g} grades from the median of "
+                                      f"{len(peers)} most similar forces"))
+    return flags
