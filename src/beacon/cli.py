@@ -19,9 +19,13 @@ app = typer.Typer(help="Beacon: protecting vulnerable people, graded continuousl
 audit_app = typer.Typer(help="The access log.", no_args_is_help=True)
 mp_app = typer.Typer(help="Missing persons.", no_args_is_help=True)
 settings_app = typer.Typer(help="Force settings.", no_args_is_help=True)
+criteria_app = typer.Typer(help="Inspection criteria libraries.", no_args_is_help=True)
+inspection_app = typer.Typer(help="Inspections.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(mp_app, name="mp")
 app.add_typer(settings_app, name="settings")
+app.add_typer(criteria_app, name="criteria")
+app.add_typer(inspection_app, name="inspection")
 console = Console()
 
 
@@ -180,6 +184,42 @@ def settings_set(name: str, value: str, by: str = typer.Option("cli", help="Who 
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     console.print(f"{name} = {new}")
+
+
+@criteria_app.command("check")
+def criteria_check(paths: list[str] = typer.Argument(None, help="YAML files (default: every file in criteria/).")):
+    """Validate criteria libraries strictly; exit 1 naming each problem."""
+    from beacon.inspection.criteria import criteria_check_command
+    from beacon.inspection.service import CRITERIA_DIR
+
+    files = paths or sorted(str(p) for p in CRITERIA_DIR.glob("*.yaml"))
+    raise typer.Exit(criteria_check_command(files))
+
+
+@inspection_app.command("grade")
+def inspection_grade(inspection_id: int, as_user: str = typer.Option("inspector", "--as")):
+    """Run the grading engine on an inspection and explain each grade."""
+    import json as _json
+
+    from beacon.errors import BeaconError
+    from beacon.inspection import service
+
+    try:
+        with transaction(session_factory(make_engine())) as session:
+            user = _as_user(session, as_user)
+            rows = service.grade(session, user, inspection_id, settings_repo.load(session), utcnow())
+            for row in rows:
+                decision = _json.loads(row.explanation)
+                flag = " (provisional: for moderation)" if row.provisional else ""
+                console.print(f"[bold]{row.framework_id}[/bold]: {row.engine_grade.label}{flag}"
+                              + (f"; moderated to {row.moderated_grade.label}" if row.moderated_grade else ""))
+                for reason in decision["reasons"]:
+                    console.print(f"  - {reason}")
+                for why in decision["moderation"]:
+                    console.print(f"  ! {why}")
+    except BeaconError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 if __name__ == "__main__":
