@@ -115,3 +115,25 @@ def test_only_inspectors_write_inspections(client, world, inspection):
         assert client.get(f"/api/v1/inspections/{inspection['id']}", headers=token(client, username)).status_code == status
     r = client.post(f"/api/v1/inspections/{inspection['id']}/grades", headers=token(client, "chief"))
     assert r.status_code == 403
+
+
+def test_names_only_for_sampled_cases_and_logged(client, inspector, inspection, sessions):
+    from sqlalchemy import select
+
+    from beacon.access.models import AccessLogEntry
+
+    officer = token(client, "officer.a")
+    ids = [client.post("/api/v1/missing-persons", json=report_payload(), headers=officer).json()["id"] for _ in range(3)]
+    iid = inspection["id"]
+    sample = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector,
+                         json={"kind": "mp.file_sample", "n": 1, "seed": 3}).json()
+    sampled = sample["computed_result"]["cases"][0]["record_id"]
+    other = next(i for i in ids if i != sampled)
+    base = f"/api/v1/inspections/{iid}/evidence/{sample['id']}/cases"
+    shown = client.get(f"{base}/{sampled}/identity", headers=inspector)
+    assert shown.status_code == 200 and shown.json()["name"] == "Testy Exampleton"
+    assert client.get(f"{base}/{other}/identity", headers=inspector).status_code == 422
+    assert client.get(f"{base}/{sampled}/identity", headers=token(client, "chief")).status_code == 403
+    with sessions() as s:
+        reveals = s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "reveal")).all()
+    assert {(e.record_id, e.outcome) for e in reveals} == {(str(sampled), "ok"), (str(other), "denied")}

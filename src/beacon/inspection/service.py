@@ -224,6 +224,26 @@ def compute_evidence(session: Session, user: Principal, inspection_id: int, data
     return evidence
 
 
+def reveal_sampled_identity(session: Session, user: Principal, inspection_id: int, evidence_id: int,
+                            record_id: int) -> dict:
+    """An inspector sees names only where a case-file sample needs them: the record must be in
+    that evidence item's sample, and every reveal is logged against the record."""
+    from beacon.cases.missing_persons.models import MissingReport
+
+    fetch(session, user, inspection_id, Action.UPDATE)
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or evidence.inspection_id != inspection_id or evidence.computed_kind != "mp.file_sample":
+        raise NotFound(f"no case-file sample {evidence_id} in inspection {inspection_id}")
+    sampled = {case["record_id"] for case in json.loads(evidence.computed_result).get("cases", [])}
+    if record_id not in sampled:
+        note(session, user, "reveal", "missing_report", record_id, "denied", f"not in sample {evidence_id}")
+        raise Invalid({"record_id": f"record {record_id} is not in sample {evidence_id}"})
+    report = session.get(MissingReport, record_id)
+    note(session, user, "reveal", "missing_report", record_id, detail=f"file sample {evidence_id}")
+    return {"record_id": record_id, "reference": report.reference, "name": report.person.full_name,
+            "date_of_birth": report.person.date_of_birth.isoformat() if report.person.date_of_birth else None}
+
+
 def assess(session: Session, user: Principal, inspection_id: int, criterion_id: str, data: AssessmentIn,
            now: datetime) -> CriterionAssessment:
     inspection = fetch(session, user, inspection_id, Action.UPDATE)

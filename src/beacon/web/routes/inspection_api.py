@@ -173,6 +173,21 @@ def computed_evidence(inspection_id: RecordId, data: ComputedEvidenceIn, user: P
     return _evidence(service.compute_evidence(session, user, inspection_id, data, settings, at))
 
 
+class IdentityOut(BaseModel):
+    record_id: int
+    reference: str
+    name: str
+    date_of_birth: str | None
+
+
+@router.get("/inspections/{inspection_id}/evidence/{evidence_id}/cases/{record_id}/identity",
+            response_model=IdentityOut, responses=ERRORS)
+def reveal_identity(inspection_id: RecordId, evidence_id: RecordId, record_id: RecordId,
+                    user: Principal = Depends(api_user), session: Session = Depends(db)):
+    """The name behind one sampled case, for an inspector checking the file: logged."""
+    return IdentityOut(**service.reveal_sampled_identity(session, user, inspection_id, evidence_id, record_id))
+
+
 @router.get("/inspections/{inspection_id}/assessments", response_model=list[AssessmentOut], responses=ERRORS)
 def list_assessments(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db)):
     service.fetch(session, user, inspection_id)
