@@ -67,6 +67,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("moderation.msf_gap", 2, int,
             "Grades (steps) between a force and the median of its most similar forces that flag the grade "
             "for moderation.", "hmic.grading.good"),
+    Setting("da.marac_escalation_callouts", 3, int,
+            "Police call-outs to the victim in the 12 months before an incident that make the case a MARAC "
+            "referral on potential escalation. 3 is the common threshold; some areas use 5.",
+            "da.marac_escalation"),
+    Setting("da.instrument", "dash-2009", str,
+            "Risk identification instrument for the first officer's domestic abuse form (an id from "
+            "beacon.cases.domestic_abuse.instrument.instruments(); gwent-dv1-2007 is illustrative only).",
+            "da.dash_score"),
     Setting("auth.lockout_attempts", 5, int,
             "Failed log-ins in a row that lock an account."),
     Setting("auth.lockout_minutes", 15, int,

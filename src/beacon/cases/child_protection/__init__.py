@@ -1,0 +1,1 @@
+"""Child protection: the Working Together time limits as pure clock functions."""

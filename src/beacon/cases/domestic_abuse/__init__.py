@@ -1,0 +1,1 @@
+"""Domestic abuse: the risk identification instrument, its scoring, and the MARAC referral rules."""
