@@ -27,6 +27,7 @@ from beacon import config
 from beacon.access.passwords import hash_password
 from beacon.demo import places, workforce
 from beacon.demo.episodes import EpisodeMaker
+from beacon.demo.inspection import InspectionSummary, build_inspections
 from beacon.models import (Division, EnquiryAction, Force, LocalAuthority, Location, MissingReport, Neighbourhood,
                            PartnerBody, Person, Review, RiskAssessment, Section, Staff, User, Ward)
 from beacon.org.roles import Rank
@@ -66,6 +67,7 @@ class DemoSummary:
     reviews: int
     actions: int
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, division or "force-wide")
+    inspections: InspectionSummary | None = None   # the 2007 inspections (beacon.demo.inspection)
 
 
 def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
@@ -130,7 +132,7 @@ def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
 
     year = [r for r in maker.reports if r["status"].value == "closed"]
     division_names = {d["id"]: d["name"] for d in geo.divisions}
-    return DemoSummary(
+    summary = DemoSummary(
         force=geo.force["name"], population=geo.force["population"], divisions=len(geo.divisions),
         sections=len(geo.sections), neighbourhoods=len(geo.neighbourhoods), wards=len(geo.wards),
         local_authorities=len(geo.local_authorities), partner_bodies=len(geo.partner_bodies),
@@ -142,6 +144,8 @@ def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
         risk_assessments=len(maker.assessments), reviews=len(maker.reviews), actions=len(maker.actions),
         users=[(u["username"], u["role"].value, division_names.get(u["division_id"], "force-wide")) for u in users],
     )
+    summary.inspections = build_inspections(engine, now, progress)
+    return summary
 
 
 def _check_empty(conn: Connection) -> None:

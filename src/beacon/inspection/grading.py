@@ -16,8 +16,8 @@ words leave the grade to judgement the result is provisional and says why, for m
   (provisional Poor if any is not met, provisional Fair if they are only partly met or not
   evidenced);
 - a dominant criterion is only partly met or not evidenced.
-Borderline grades (exactly at a threshold, or up to ``margin`` criteria below it) are graded
-by the letter and flagged for moderation.
+Borderline grades (up to ``margin`` criteria short of the next grade's threshold) are graded
+by the letter and flagged for moderation, since a moderator may lift them.
 """
 from __future__ import annotations
 
@@ -97,15 +97,19 @@ def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, 
         return Decision(g, provisional, tuple(reasons), tuple(c.id for c in deciding), tuple(moderation), **tallies)
 
     dominant_failed = [c for c in significant if c.dominant and result[c.id] is Result.NOT_MET]
+    not_met = [c for c in significant if result[c.id] is Result.NOT_MET]
     if dominant_failed:
-        return decide(Grade.POOR, [f"A dominant criterion is not met, which alone warrants Poor: {_ids(dominant_failed)}."],
-                      dominant_failed)
+        reasons = [f"A dominant criterion is not met, which alone warrants Poor: {_ids(dominant_failed)}."]
+        others = [c for c in not_met if c not in dominant_failed]
+        if others:
+            reasons.append(f"Also not met among the significant Fair criteria: {_ids(others)} "
+                           f"({len(significant) - len(not_met)} of {len(significant)} met in all).")
+        return decide(Grade.POOR, reasons, dominant_failed + others)
     dominant_unclear = [c for c in significant if c.dominant and result[c.id] is not Result.MET]
     if dominant_unclear:
         moderation.append(f"Dominant criterion not fully met or not evidenced: {_ids(dominant_unclear)}; "
                           "moderation decides whether it alone warrants Poor.")
 
-    not_met = [c for c in significant if result[c.id] is Result.NOT_MET]
     short = [c for c in significant if result[c.id] is not Result.MET]
     well_short = thresholds.significant_count(len(significant))
     if len(not_met) >= well_short:
@@ -126,9 +130,9 @@ def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, 
     if not fair_missed and good:
         for needed, word, share in ((most, "most", thresholds.most),
                                     (vast, "the vast majority", thresholds.vast_majority)):
-            if needed - thresholds.margin <= len(good_met) <= needed:
-                moderation.append(f"Borderline: {len(good_met)} of {len(good)} Good criteria met, and {needed} "
-                                  f"make {word} ({share:.0%}).")
+            if needed - thresholds.margin <= len(good_met) < needed:
+                moderation.append(f"Borderline: {len(good_met)} of {len(good)} Good criteria met, just short of "
+                                  f"the {needed} that make {word} ({share:.0%}).")
                 break
     if fair_missed:
         reasons.append(f"Not all Fair criteria are met in full (missed: {_ids(fair_missed)}), so not Good.")
