@@ -1,5 +1,10 @@
 """Every mapped table, imported once so the metadata (and Alembic) sees the whole schema."""
 from beacon.access.models import AccessLogEntry, ApiToken, ForceSetting, RecordHistory
+from beacon.cases.child_protection.models import (ChildCase, ChildDecision, ChildReferral, LscbMeeting,
+                                                  PoliceProtection)
+from beacon.cases.domestic_abuse.models import MaracAction, MaracMeeting, MaracReferral, RiskForm
+from beacon.cases.incidents.models import (AddressWarning, ClosureFlag, ImportBatch, Incident, IncidentPerson,
+                                           WorkItem)
 from beacon.cases.missing_persons.models import EnquiryAction, MissingReport, RiskAssessment, Review
 from beacon.db import Base
 from beacon.history import track
@@ -9,10 +14,15 @@ from beacon.org.models import Division, Force, LocalAuthority, Neighbourhood, Pa
 from beacon.people.models import Location, Person
 
 for _cls in (MissingReport, RiskAssessment, Review, EnquiryAction, Person, Location, User, ForceSetting,
-             Inspection, Evidence, CriterionAssessment, FrameworkGrade, DevelopingPractice):
+             Inspection, Evidence, CriterionAssessment, FrameworkGrade, DevelopingPractice,
+             Incident, WorkItem, AddressWarning, ClosureFlag, RiskForm, MaracReferral, MaracMeeting, MaracAction,
+             ChildReferral, ChildCase, ChildDecision, PoliceProtection, LscbMeeting):
     track(_cls)
 
 __all__ = [
+    "AddressWarning", "ChildCase", "ChildDecision", "ChildReferral", "ClosureFlag", "ImportBatch", "Incident",
+    "IncidentPerson", "LscbMeeting", "MaracAction", "MaracMeeting", "MaracReferral", "PoliceProtection", "RiskForm",
+    "WorkItem",
     "CriterionAssessment", "DevelopingPractice", "Evidence", "EvidenceCriterion", "FrameworkGrade", "Inspection",
     "InspectionFramework", "MostSimilarGroup",
     "AccessLogEntry", "ApiToken", "Base", "Division", "EnquiryAction", "Force", "ForceSetting",

@@ -1,0 +1,92 @@
+"""Referrals to children's social care, child protection cases, decisions with the risk
+factors considered, police protection and LSCB attendance."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from beacon.db import Base, UTCDateTime
+
+
+class ChildReferral(Base):
+    """A referral to children's social care, tracked from sending to acknowledgement and outcome.
+    ``sent_at`` is set only when the partner has the referral (delivered to its Beacon inbox or
+    accepted by its API): a referral cannot be marked sent without being sent."""
+    __tablename__ = "child_referral"
+    __table_args__ = (Index("ix_child_referral_ack", "acknowledged_at", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner_body.id"), index=True)
+    risk_form_id: Mapped[int | None] = mapped_column(ForeignKey("da_risk_form.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    concern: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    delivery: Mapped[str] = mapped_column(String(20), default="queued")  # queued, delivered, failed
+    delivery_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)        # acknowledgement due (1 working day)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str] = mapped_column(String(80), default="")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ChildCase(Base):
+    __tablename__ = "child_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("child_referral.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    concern: Mapped[str] = mapped_column(Text)
+    strategy_discussion_on: Mapped[date | None] = mapped_column(Date)
+    joint_investigation: Mapped[bool | None] = mapped_column(Boolean)
+    joint_criteria_met: Mapped[str] = mapped_column(Text, default="[]")   # JSON ids from the agreed criteria
+    investigated_by: Mapped[str] = mapped_column(String(40), default="")  # specialist, uniform
+    s47_started_on: Mapped[date | None] = mapped_column(Date)
+    initial_conference_on: Mapped[date | None] = mapped_column(Date)
+    first_review_on: Mapped[date | None] = mapped_column(Date)
+    last_review_on: Mapped[date | None] = mapped_column(Date)
+    core_group_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ChildDecision(Base):
+    """A decision about a child, with every risk factor considered and those discounted, and why."""
+    __tablename__ = "child_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("child_case.id"), index=True)
+    decision: Mapped[str] = mapped_column(Text)
+    factors: Mapped[str] = mapped_column(Text)   # JSON {factor_id: {"considered": bool, "discounted": bool, "reason": str}}
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PoliceProtection(Base):
+    __tablename__ = "police_protection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("child_case.id"))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    taken_by: Mapped[str] = mapped_column(String(80))
+    designated_officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # inspector or above
+    designated_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class LscbMeeting(Base):
+    __tablename__ = "lscb_meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lscb_id: Mapped[int] = mapped_column(ForeignKey("partner_body.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    police_attended: Mapped[bool] = mapped_column(Boolean)
+    attendee: Mapped[str] = mapped_column(String(120), default="")
