@@ -63,7 +63,8 @@ def search_reports(session: Session, scope: ListScope, *, q: str = "", status: S
         stmt = stmt.where(MissingReport.reported_at < reported_to)
     if person_id is not None:
         stmt = stmt.where(MissingReport.person_id == person_id)
-    stmt = stmt.order_by(MissingReport.reported_at.desc(), MissingReport.id.desc()).limit(limit + 1).offset(offset)
+    stmt = (stmt.order_by(MissingReport.reported_at.desc(), MissingReport.id.desc()).limit(limit + 1).offset(offset)
+            .options(selectinload(MissingReport.last_seen_location)))
     rows = list(session.scalars(stmt).unique())
     return rows[:limit], len(rows) > limit
 
@@ -74,7 +75,8 @@ def open_for_queue(session: Session, scope: ListScope, now: datetime, horizon: t
     stmt = _scoped(select(MissingReport), scope).where(MissingReport.status == Status.OPEN)
     due_soon = MissingReport.next_review_due_at <= now + horizon
     new_high = and_(MissingReport.risk_grade == RiskGrade.HIGH, MissingReport.last_reviewed_at.is_(None))
-    stmt = stmt.where(due_soon | new_high).order_by(MissingReport.next_review_due_at).limit(limit)
+    stmt = (stmt.where(due_soon | new_high).order_by(MissingReport.next_review_due_at).limit(limit)
+            .options(selectinload(MissingReport.last_seen_location)))
     return list(session.scalars(stmt).unique())
 
 
