@@ -68,6 +68,7 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
             progress.update(task, description=stage, completed=done, total=total)
 
         summary = build(engine, seed=seed, progress=report)
+    _write_demo_reports(url)
     table = Table(title="Demo users (password: " + DEMO_PASSWORD + ")")
     table.add_column("Username")
     table.add_column("Role")
@@ -75,6 +76,24 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
     for username, role, division in summary.users:
         table.add_row(username, role, division)
     console.print(table)
+
+
+def _write_demo_reports(url: str) -> None:
+    """Write Gwent's 2007 report as HTML and PDF into the instance folder; the app links them too."""
+    from beacon.inspection.report import report_command
+    from beacon.inspection.reporting import latest_published
+    from beacon.org.models import Force
+
+    with transaction(session_factory(make_engine(url))) as session:
+        gwent = session.scalars(select(Force).where(Force.code == "gwent")).first()
+        inspection = latest_published(session, "hmic-2007").get(gwent.id) if gwent else None
+    if inspection is None:
+        return
+    folder = config.instance_dir() / "reports"
+    folder.mkdir(exist_ok=True)
+    paths = report_command(inspection.id, "inspector", "both", folder, database_url=url)
+    console.print("Gwent's 2007 inspection report: " + ", ".join(str(p) for p in paths)
+                  + f"  (in the app: /inspections/{inspection.id}/report and .pdf)")
 
 
 @app.command()
@@ -184,6 +203,58 @@ def settings_set(name: str, value: str, by: str = typer.Option("cli", help="Who 
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     console.print(f"{name} = {new}")
+
+
+@app.command("report")
+def report_cmd(inspection_id: int, as_user: str = typer.Option("inspector", "--as"),
+               fmt: str = typer.Option("pdf", "--format", help="pdf, html or both"),
+               out: Path = typer.Option(Path("."), "--out", help="Folder to write the report to.")):
+    """Write an inspection report (HTML and PDF from the same template)."""
+    from beacon.errors import Invalid
+    from beacon.inspection.report import report_command
+
+    try:
+        for path in report_command(inspection_id, as_user, fmt, out):
+            console.print(str(path))
+    except Invalid as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@criteria_app.command("check")
+def criteria_check(paths: list[str] = typer.Argument(None, help="YAML files (default: every file in criteria/).")):
+    """Validate criteria libraries strictly; exit 1 naming each problem."""
+    from beacon.inspection.criteria import criteria_check_command
+    from beacon.inspection.service import CRITERIA_DIR
+
+    files = paths or sorted(str(p) for p in CRITERIA_DIR.glob("*.yaml"))
+    raise typer.Exit(criteria_check_command(files))
+
+
+@inspection_app.command("grade")
+def inspection_grade(inspection_id: int, as_user: str = typer.Option("inspector", "--as")):
+    """Run the grading engine on an inspection and explain each grade."""
+    import json as _json
+
+    from beacon.errors import BeaconError
+    from beacon.inspection import service
+
+    try:
+        with transaction(session_factory(make_engine())) as session:
+            user = _as_user(session, as_user)
+            rows = service.grade(session, user, inspection_id, settings_repo.load(session), utcnow())
+            for row in rows:
+                decision = _json.loads(row.explanation)
+                flag = " (provisional: for moderation)" if row.provisional else ""
+                console.print(f"[bold]{row.framework_id}[/bold]: {row.engine_grade.label}{flag}"
+                              + (f"; moderated to {row.moderated_grade.label}" if row.moderated_grade else ""))
+                for reason in decision["reasons"]:
+                    console.print(f"  - {reason}")
+                for why in decision["moderation"]:
+                    console.print(f"  ! {why}")
+    except BeaconError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @criteria_app.command("check")

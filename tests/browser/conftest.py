@@ -69,13 +69,26 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(engine, world) -> Iterator[LiveServer]:
+def extra_routers() -> list:
+    """Routers to add to the served app, for pages create_app does not include yet. A test
+    module overrides this fixture to return its routers; a router whose paths the app already
+    serves is not added twice."""
+    return []
+
+
+@pytest.fixture
+def live_server(engine, world, extra_routers) -> Iterator[LiveServer]:
     """create_app on the test database (with the ``world`` users), on the real clock, so the
     forms' "not in the future" checks see the same time the browser does."""
     from beacon.db import utcnow
     from beacon.web.app import create_app
 
-    server = LiveServer(create_app(engine, clock=utcnow, secret_key="test"))
+    app = create_app(engine, clock=utcnow, secret_key="test")
+    served = {getattr(route, "path", None) for route in app.routes}
+    for router in extra_routers:
+        if not any(getattr(route, "path", None) in served for route in router.routes):
+            app.include_router(router)
+    server = LiveServer(app)
     server.start()
     yield server
     server.stop()

@@ -19,7 +19,7 @@ from beacon.errors import BeaconError, Conflict
 from beacon.web import pages
 from beacon.web.errors import field_errors, render_error
 from beacon.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from beacon.web.routes import api, auth, inspection_api, missing_persons, people, supervisor
+from beacon.web.routes import api, auth, inspection_api, inspection_pages, missing_persons, people, supervisor
 
 ROOT = Path(__file__).resolve().parents[3]
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -48,6 +48,7 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
         app.include_router(module.router)
     app.include_router(api.router)
     app.include_router(inspection_api.router)
+    app.include_router(inspection_pages.router)
     _install_error_handlers(app)
     return app
 

@@ -17,4 +17,6 @@ def home(request: Request, user: Principal | None = Depends(optional_user)):
         return RedirectResponse("/login", status_code=303)
     if user.role in (Role.SUPERVISOR, Role.PPU):
         return RedirectResponse("/supervisor", status_code=303)
+    if user.role is Role.INSPECTOR:
+        return RedirectResponse("/inspections", status_code=303)
     return RedirectResponse("/missing-persons", status_code=303)

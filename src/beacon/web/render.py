@@ -13,6 +13,9 @@ NAV = [
     ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
     ("/missing-persons/repeats", "Repeats", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
                                             Role.INSPECTOR}),
+    ("/inspections", "Inspections", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
+    ("/national", "National picture", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
+    ("/practice", "Developing practice", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
 ]
 
 
