@@ -22,7 +22,7 @@ def api_schema(app, client):
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_contract(case, app):
     if case.path == "/api/v1/tokens":
         return  # generated passwords only exercise the lock-out, tested on its own
