@@ -28,6 +28,10 @@ USERS = [
     ("chief", Role.CHIEF_OFFICER, None, Vetting.SC),
     ("inspector", Role.INSPECTOR, None, Vetting.SC),
     ("admin", Role.ADMIN, None, Vetting.SC),
+    ("ppu.b", Role.PPU, "B", Vetting.SC),
+    # children's social care users, scoped by the division their authority covers
+    ("partner.a", Role.PARTNER, "A", Vetting.RV),
+    ("partner.b", Role.PARTNER, "B", Vetting.RV),
 ]
 
 

@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Risk identification instrument for the first officer's domestic abuse form (an id from "
             "beacon.cases.domestic_abuse.instrument.instruments(); gwent-dv1-2007 is illustrative only).",
             "da.dash_score"),
+    Setting("da.adult_women_share", 0.41, float,
+            "Share of the population who are adult women (16 and over), used to turn division populations "
+            "into the denominator of the MARAC benchmark (about 40 cases a year per 10,000 adult women). "
+            "0.41 follows ONS mid-year population estimates for England and Wales, where women aged 16 and "
+            "over are a little over 40% of all residents; a force with local figures sets its own.",
+            "da.marac_benchmark"),
     Setting("auth.lockout_attempts", 5, int,
             "Failed log-ins in a row that lock an account."),
     Setting("auth.lockout_minutes", 15, int,

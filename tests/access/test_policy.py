@@ -24,6 +24,26 @@ EXPECTED = {
                  Role.SUPERVISOR: ("R", "force"), Role.PPU: ("R", "force"), Role.OFFICER: ("R", "force")},
     "setting": {Role.ADMIN: ("RU", "force"), Role.CHIEF_OFFICER: ("RU", "force")},
     "access_log": {Role.ADMIN: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force")},
+    "incident": {
+        Role.OFFICER: ("RCU", "division"), Role.SUPERVISOR: ("RCUV", "division"), Role.PPU: ("R", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
+    "ppu_work": {
+        Role.PPU: ("RU", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
+    "da_form": {
+        Role.OFFICER: ("RC", "division"), Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RCUV", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
+    "marac": {
+        Role.PPU: ("RCU", "division"), Role.SUPERVISOR: ("R", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"),
+    },
+    "child_referral": {
+        Role.OFFICER: ("RC", "division"), Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RCUV", "division"),
+        Role.PARTNER: ("RU", "division"), Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"),
+    },
 }
 LETTER = {Action.READ: "R", Action.CREATE: "C", Action.UPDATE: "U", Action.REVIEW: "V"}
 HOME, AWAY = 1, 2

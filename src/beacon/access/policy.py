@@ -71,6 +71,39 @@ MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
     (Role.CHIEF_OFFICER, "setting"): (frozenset({R, U}), F),
     (Role.ADMIN, "access_log"): (frozenset({R}), F),
     (Role.CHIEF_OFFICER, "access_log"): (frozenset({R}), F),
+    # Command-and-control incidents: control room and response record; supervisors also review
+    # closure-audit flags (V); the PPU reads the logs behind its work. Inspectors read pseudonymised.
+    (Role.OFFICER, "incident"): (frozenset({R, C, U}), D),
+    (Role.SUPERVISOR, "incident"): (frozenset({R, C, U, V}), D),
+    (Role.PPU, "incident"): (frozenset({R}), D),
+    (Role.ANALYST, "incident"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "incident"): (frozenset({R}), F),
+    (Role.INSPECTOR, "incident"): (frozenset({R}), F),
+    # The PPU's work items created when a log is closed as domestic or child protection.
+    (Role.PPU, "ppu_work"): (frozenset({R, U}), D),
+    (Role.ANALYST, "ppu_work"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "ppu_work"): (frozenset({R}), F),
+    (Role.INSPECTOR, "ppu_work"): (frozenset({R}), F),
+    # Domestic abuse risk forms (DASH): the first officer completes, the DVO (ppu) reviews.
+    (Role.OFFICER, "da_form"): (frozenset({R, C}), D),
+    (Role.PPU, "da_form"): (frozenset({R, C, U, V}), D),
+    (Role.SUPERVISOR, "da_form"): (frozenset({R, C, U, V}), D),
+    (Role.ANALYST, "da_form"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "da_form"): (frozenset({R}), F),
+    (Role.INSPECTOR, "da_form"): (frozenset({R}), F),  # pseudonymised
+    # MARAC referrals, meetings and actions.
+    (Role.PPU, "marac"): (frozenset({R, C, U}), D),
+    (Role.SUPERVISOR, "marac"): (frozenset({R}), D),
+    (Role.ANALYST, "marac"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "marac"): (frozenset({R}), F),
+    # Referrals to children's social care. Partner users are scoped by division_id: a partner
+    # user for the children's social care covering division A has division_id A.
+    (Role.OFFICER, "child_referral"): (frozenset({R, C}), D),
+    (Role.PPU, "child_referral"): (frozenset({R, C, U, V}), D),
+    (Role.SUPERVISOR, "child_referral"): (frozenset({R, C, U, V}), D),
+    (Role.PARTNER, "child_referral"): (frozenset({R, U}), D),  # acknowledge, record the outcome
+    (Role.ANALYST, "child_referral"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "child_referral"): (frozenset({R}), F),
 }
 RECORD_TYPES = sorted({record_type for _, record_type in MATRIX})
 

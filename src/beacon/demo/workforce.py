@@ -185,12 +185,17 @@ DEMO_USERS = (
     ("chief", Role.CHIEF_OFFICER, None, Vetting.SC, (None, "Assistant Chief Constable")),
     ("inspector", Role.INSPECTOR, None, Vetting.SC, None),
     ("admin", Role.ADMIN, None, Vetting.SC, (None, "IT systems administrator")),
+    # children's social care duty teams: partner agencies, not force staff
+    ("partner.a", Role.PARTNER, "A", Vetting.RV, None),
+    ("partner.b", Role.PARTNER, "B", Vetting.RV, None),
+    ("partner.c", Role.PARTNER, "C", Vetting.RV, None),
 )
 
 
 def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash: str) -> list[dict]:
     """One user per DEMO_USERS entry, each linked to the first staff member in its post (whose
-    vetting is raised to the user's if lower). The HMIC inspector is not force staff."""
+    vetting is raised to the user's if lower). The HMIC inspector and partner agencies' users are
+    not force staff."""
     users = []
     rows = {r["id"]: r for r in wf.rows}
     for username, role, division, vetting, post in DEMO_USERS:
@@ -201,6 +206,9 @@ def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash
             if not row["vetting"].covers(vetting):
                 row["vetting"] = vetting
             label = wf.display[staff_id]
+        elif role is Role.PARTNER:
+            g = names.gender(rng)
+            label = f"Children's services duty social worker {names.forename(rng, g)} {names.surname(rng)}"
         else:
             g = names.gender(rng)
             label = f"HMI {names.forename(rng, g)} {names.surname(rng)}"

@@ -13,6 +13,7 @@ class Role(str, Enum):
     CHIEF_OFFICER = "chief_officer"
     INSPECTOR = "inspector"
     ADMIN = "admin"
+    PARTNER = "partner"
 
     @property
     def label(self) -> str:
@@ -27,6 +28,7 @@ ROLE_LABELS = {
     Role.CHIEF_OFFICER: "Chief officer",
     Role.INSPECTOR: "Inspector (HMIC)",
     Role.ADMIN: "Administrator",
+    Role.PARTNER: "Partner agency (children's social care, MARAC)",
 }
 
 

@@ -19,7 +19,9 @@ from beacon.errors import BeaconError, Conflict
 from beacon.web import pages
 from beacon.web.errors import field_errors, render_error
 from beacon.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from beacon.web.routes import api, auth, inspection_api, inspection_pages, missing_persons, people, supervisor
+from beacon.web.routes import api, auth, inspection_api, missing_persons, people, supervisor
+from beacon.web.routes import child_referrals, domestic_abuse_api, domestic_abuse_pages
+from beacon.web.routes import incidents_api, incidents_pages, inspection_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -49,6 +51,12 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
     app.include_router(api.router)
     app.include_router(inspection_api.router)
     app.include_router(inspection_pages.router)
+    app.include_router(domestic_abuse_pages.router)
+    app.include_router(domestic_abuse_api.router)
+    app.include_router(child_referrals.pages)
+    app.include_router(child_referrals.api)
+    app.include_router(incidents_pages.router)
+    app.include_router(incidents_api.router)
     _install_error_handlers(app)
     return app
 

@@ -29,6 +29,9 @@ class NotSignedIn(BeaconError):
 
 
 def db(request: Request) -> Iterator[Session]:
+    """The request's unit of work. Always declared ``Depends(db, scope="function")``, so it commits
+    (and appends the access log) before the response is sent: a client that gets a 2xx can read
+    its own write at once. Every use must say the same scope, or FastAPI makes two sessions."""
     with transaction(request.app.state.sessions) as session:
         yield session
 
@@ -60,7 +63,7 @@ def _user_from_request(request: Request, session: Session, at: datetime) -> User
     return user
 
 
-def current_user(request: Request, session: Session = Depends(db), at: datetime = Depends(now)) -> Principal:
+def current_user(request: Request, session: Session = Depends(db, scope="function"), at: datetime = Depends(now)) -> Principal:
     user = _user_from_request(request, session, at)
     if user is None:
         raise NotSignedIn("sign in to continue")
@@ -78,12 +81,12 @@ def api_user(request: Request, user: Principal = Depends(current_user)) -> Princ
     return user
 
 
-def optional_user(request: Request, session: Session = Depends(db), at: datetime = Depends(now)) -> Principal | None:
+def optional_user(request: Request, session: Session = Depends(db, scope="function"), at: datetime = Depends(now)) -> Principal | None:
     user = _user_from_request(request, session, at)
     return principal_of(user) if user else None
 
 
-def force_settings(session: Session = Depends(db)) -> dict[str, object]:
+def force_settings(session: Session = Depends(db, scope="function")) -> dict[str, object]:
     return settings_repo.load(session)
 
 

@@ -19,4 +19,6 @@ def home(request: Request, user: Principal | None = Depends(optional_user)):
         return RedirectResponse("/supervisor", status_code=303)
     if user.role is Role.INSPECTOR:
         return RedirectResponse("/inspections", status_code=303)
+    if user.role is Role.PARTNER:
+        return RedirectResponse("/referrals/inbox", status_code=303)
     return RedirectResponse("/missing-persons", status_code=303)

@@ -8,7 +8,8 @@ from beacon.org.roles import Role
 from beacon.web.deps import TEMPLATES, csrf_token
 
 NAV = [
-    ("/missing-persons", "Missing persons", None),
+    ("/missing-persons", "Missing persons", {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST,
+                                             Role.CHIEF_OFFICER, Role.INSPECTOR}),
     ("/missing-persons/new", "Report missing person", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
     ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
     ("/missing-persons/repeats", "Repeats", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
@@ -16,6 +17,17 @@ NAV = [
     ("/inspections", "Inspections", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
     ("/national", "National picture", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
     ("/practice", "Developing practice", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
+    ("/domestic-abuse/new", "Domestic abuse form", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
+    ("/domestic-abuse/queue", "DVO queue", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER,
+                                            Role.INSPECTOR}),
+    ("/marac", "MARAC", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
+    ("/referrals", "Child referrals", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER}),
+    ("/referrals/inbox", "Referrals inbox", {Role.PARTNER}),
+    ("/referrals/new", "Refer a child", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
+    ("/incidents", "Incidents", {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
+                                 Role.INSPECTOR}),
+    ("/ppu/work-items", "PPU work queue", {Role.PPU}),
+    ("/incidents/closure-audit", "Closure audit", {Role.SUPERVISOR}),
 ]
 
 

@@ -55,9 +55,11 @@ class MissingReport(Base):
         Index("ix_missing_report_queue", "status", "division_id", "next_review_due_at"),
         Index("ix_missing_report_reported", "division_id", "reported_at"),
         Index("ix_missing_report_reported_at", "reported_at"),
+        # covers the person-first name search (bench/results/missing_persons_findings.md)
+        Index("ix_missing_report_person", "person_id", "reported_at", "division_id", "vetting_required"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     division_id: Mapped[int] = mapped_column(ForeignKey("division.id"))
     vetting_required: Mapped[Vetting] = mapped_column(_enum(Vetting), default=Vetting.RV)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -41,7 +41,7 @@ class TokenOut(BaseModel):
 
 
 @router.post("/tokens", response_model=TokenOut, responses=ERRORS)
-def create_token(data: TokenIn, session: Session = Depends(db), at: datetime = Depends(now),
+def create_token(data: TokenIn, session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
                  settings: dict = Depends(force_settings)):
     """Exchange a username and password for a bearer token lasting one session."""
     try:
@@ -57,7 +57,7 @@ def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None 
            grade: RiskGrade | None = None, division_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
            reported_from: Moment | None = None, reported_to: Moment | None = None,
            limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-           user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+           user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     """Reports the caller may see, newest first. ``q``: a reference (MP06/000123), a surname
     prefix, or forename and surname prefixes."""
     rows, more = service.search(session, user, q=q, status=status, grade=grade, division_id=division_id,
@@ -67,57 +67,57 @@ def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None 
 
 
 @router.post("/missing-persons", response_model=ReportOut, status_code=201, responses=ERRORS)
-def create(data: ReportIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def create(data: ReportIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     report = service.create_report(session, user, settings, data, at)
     return present.detail(user, report, at, settings)
 
 
 @router.get("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
-def read(report_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db),
+def read(report_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
          at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.get_report(session, user, report_id), at, settings)
 
 
 @router.patch("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
 def update(report_id: RecordId, data: ReportUpdate, user: Principal = Depends(api_user),
-           session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+           session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     """Change the narrative fields. Send the ``version`` you read; a 409 means someone saved first."""
     return present.detail(user, service.update_report(session, user, report_id, data), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/grades", response_model=ReportOut, responses=ERRORS)
-def regrade(report_id: RecordId, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def regrade(report_id: RecordId, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
             at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.regrade(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/reviews", response_model=ReportOut, responses=ERRORS)
-def review(report_id: RecordId, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def review(report_id: RecordId, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.add_review(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/actions", response_model=ReportOut, responses=ERRORS)
-def action(report_id: RecordId, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def action(report_id: RecordId, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.add_action(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/pnc", response_model=ReportOut, responses=ERRORS)
-def pnc(report_id: RecordId, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def pnc(report_id: RecordId, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
         at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.record_pnc(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/closure", response_model=ReportOut, responses=ERRORS)
-def close(report_id: RecordId, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def close(report_id: RecordId, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     return present.detail(user, service.close_report(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.get("/supervisor/queue", response_model=Queue, responses=ERRORS)
-def queue(user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+def queue(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     """New high-risk reports not yet reviewed, overdue reviews, and reviews due within two hours."""
     new_high, overdue, due_soon = service.supervisor_queue(session, user, at)
     item = lambda r, why: QueueItem(report=present.summary(user, r, at), reasons=why)  # noqa: E731
@@ -147,7 +147,7 @@ class RepeatsOut(BaseModel):
 
 
 @router.get("/missing-persons-analysis/repeats", response_model=RepeatsOut, responses=ERRORS)
-def repeats(user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now),
+def repeats(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
             settings: dict = Depends(force_settings),
             as_of: Moment | None = None):
     """Repeat missing persons and repeat locations in the window before ``as_of`` (default now)."""

@@ -24,7 +24,7 @@ def login_page(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login(request: Request, form: dict = Depends(checked_form), session: Session = Depends(db),
+def login(request: Request, form: dict = Depends(checked_form), session: Session = Depends(db, scope="function"),
           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     username, password = form.get("username", ""), form.get("password", "")
     errors = {}

@@ -127,19 +127,19 @@ def _practice(p) -> PracticeOut:
 
 
 @router.post("/inspections", response_model=InspectionOut, status_code=201, responses=ERRORS)
-def create(data: InspectionIn, user: Principal = Depends(api_user), session: Session = Depends(db),
+def create(data: InspectionIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
            at: datetime = Depends(now)):
     return _inspection(service.create(session, user, data, at))
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut, responses=ERRORS)
-def read(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db)):
+def read(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     return _inspection(service.fetch(session, user, inspection_id))
 
 
 @router.post("/inspections/{inspection_id}/status", response_model=InspectionOut, responses=ERRORS)
 def advance(inspection_id: RecordId, data: AdvanceIn, user: Principal = Depends(api_user),
-            session: Session = Depends(db), at: datetime = Depends(now)):
+            session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     """Move the inspection to its next stage: planned → fieldwork → grading → moderation → published."""
     return _inspection(service.advance(session, user, inspection_id, data, at))
 
@@ -147,27 +147,27 @@ def advance(inspection_id: RecordId, data: AdvanceIn, user: Principal = Depends(
 @router.post("/inspections/{inspection_id}/corrections", response_model=InspectionOut, status_code=201,
              responses=ERRORS)
 def correct(inspection_id: RecordId, data: CorrectionIn, user: Principal = Depends(api_user),
-            session: Session = Depends(db), at: datetime = Depends(now)):
+            session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     """Correct a published inspection: a new edition with the reason, back at grading."""
     return _inspection(service.correct(session, user, inspection_id, data, at))
 
 
 @router.get("/inspections/{inspection_id}/evidence", response_model=list[EvidenceOut], responses=ERRORS)
-def list_evidence(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db)):
+def list_evidence(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     service.fetch(session, user, inspection_id)
     return [_evidence(e) for e in service.evidence_of(session, inspection_id)]
 
 
 @router.post("/inspections/{inspection_id}/evidence", response_model=EvidenceOut, status_code=201, responses=ERRORS)
 def add_evidence(inspection_id: RecordId, data: EvidenceIn, user: Principal = Depends(api_user),
-                 session: Session = Depends(db)):
+                 session: Session = Depends(db, scope="function")):
     return _evidence(service.add_evidence(session, user, inspection_id, data))
 
 
 @router.post("/inspections/{inspection_id}/computed-evidence", response_model=EvidenceOut, status_code=201,
              responses=ERRORS)
 def computed_evidence(inspection_id: RecordId, data: ComputedEvidenceIn, user: Principal = Depends(api_user),
-                      session: Session = Depends(db), at: datetime = Depends(now),
+                      session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
                       settings: dict = Depends(force_settings)):
     """Compute evidence from Beacon's missing-person records over the inspection period."""
     return _evidence(service.compute_evidence(session, user, inspection_id, data, settings, at))
@@ -183,13 +183,13 @@ class IdentityOut(BaseModel):
 @router.get("/inspections/{inspection_id}/evidence/{evidence_id}/cases/{record_id}/identity",
             response_model=IdentityOut, responses=ERRORS)
 def reveal_identity(inspection_id: RecordId, evidence_id: RecordId, record_id: RecordId,
-                    user: Principal = Depends(api_user), session: Session = Depends(db)):
+                    user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     """The name behind one sampled case, for an inspector checking the file: logged."""
     return IdentityOut(**service.reveal_sampled_identity(session, user, inspection_id, evidence_id, record_id))
 
 
 @router.get("/inspections/{inspection_id}/assessments", response_model=list[AssessmentOut], responses=ERRORS)
-def list_assessments(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db)):
+def list_assessments(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     service.fetch(session, user, inspection_id)
     return [_assessment(a) for a in service.assessments_of(session, inspection_id)]
 
@@ -197,19 +197,19 @@ def list_assessments(inspection_id: RecordId, user: Principal = Depends(api_user
 @router.put("/inspections/{inspection_id}/assessments/{criterion_id}", response_model=AssessmentOut,
             responses=ERRORS)
 def assess(inspection_id: RecordId, criterion_id: CriterionId, data: AssessmentIn,
-           user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+           user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     return _assessment(service.assess(session, user, inspection_id, criterion_id, data, at))
 
 
 @router.post("/inspections/{inspection_id}/grades", response_model=list[GradeOut], responses=ERRORS)
-def grade(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db),
+def grade(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     """Run the grading engine on every graded framework of the inspection."""
     return [_grade(g) for g in service.grade(session, user, inspection_id, settings, at)]
 
 
 @router.get("/inspections/{inspection_id}/grades", response_model=list[GradeOut], responses=ERRORS)
-def list_grades(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db)):
+def list_grades(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     service.fetch(session, user, inspection_id)
     return [_grade(g) for g in service.grades_of(session, inspection_id)]
 
@@ -217,7 +217,7 @@ def list_grades(inspection_id: RecordId, user: Principal = Depends(api_user), se
 @router.post("/inspections/{inspection_id}/grades/{framework_id}/moderation", response_model=GradeOut,
              responses=ERRORS)
 def moderate(inspection_id: RecordId, framework_id: CriterionId, data: ModerationIn,
-             user: Principal = Depends(api_user), session: Session = Depends(db), at: datetime = Depends(now)):
+             user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     """Set the moderated grade, with the rationale (required)."""
     return _grade(service.moderate(session, user, inspection_id, framework_id, data, at))
 
@@ -226,12 +226,12 @@ def moderate(inspection_id: RecordId, framework_id: CriterionId, data: Moderatio
 def search_practice(q: Annotated[str, Query(max_length=200)] = "",
                     framework_id: Annotated[str | None, Query(max_length=80)] = None,
                     evaluated: bool | None = None, user: Principal = Depends(api_user),
-                    session: Session = Depends(db)):
+                    session: Session = Depends(db, scope="function")):
     return [_practice(p) for p in service.search_practice(session, user, q, framework_id, evaluated)]
 
 
 @router.post("/practice", response_model=PracticeOut, status_code=201, responses=ERRORS)
-def add_practice(data: PracticeIn, user: Principal = Depends(api_user), session: Session = Depends(db)):
+def add_practice(data: PracticeIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     return _practice(service.add_practice(session, user, data))
 
 
@@ -243,7 +243,7 @@ class NationalOut(BaseModel):
 
 @router.get("/national", response_model=NationalOut, responses=ERRORS)
 def national(library_id: Annotated[str, Query(max_length=40, pattern=r"^[a-z0-9\-]+$")] = "hmic-2007",
-             user: Principal = Depends(api_user), session: Session = Depends(db),
+             user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
              settings: dict = Depends(force_settings)):
     """The national summary of judgements and the moderation flags against most similar forces."""
     picture = reporting.national_picture(session, user, library_id, settings)

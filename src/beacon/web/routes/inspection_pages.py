@@ -162,13 +162,13 @@ def _list(request: Request, session: Session, user: Principal, status_code: int 
 
 
 @router.get("/inspections")
-def list_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db)):
+def list_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
     return _list(request, session, user)
 
 
 @router.post("/inspections")
 def create_inspection(request: Request, form: FormData = Depends(posted), user: Principal = Depends(current_user),
-                      session: Session = Depends(db), at: datetime = Depends(now)):
+                      session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     dates = {}
     date_errors = collect(lambda: dates.update(start=parse_date(form, "period_start", "the start of the period")),
                           lambda: dates.update(end=parse_date(form, "period_end", "the end of the period")))
@@ -224,13 +224,13 @@ def _overview(request: Request, session: Session, user: Principal, inspection_id
 
 @router.get("/inspections/{inspection_id:int}")
 def overview_page(request: Request, inspection_id: int, done: str = "", user: Principal = Depends(current_user),
-                  session: Session = Depends(db)):
+                  session: Session = Depends(db, scope="function")):
     return _overview(request, session, user, inspection_id, done=done[:20])
 
 
 @router.post("/inspections/{inspection_id:int}/status")
 def advance(request: Request, inspection_id: int, form: FormData = Depends(posted),
-            user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now)):
+            user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     try:
         data = AdvanceIn.model_validate({"version": _version(form), "status": _text(form, "status") or None})
         service.advance(session, user, inspection_id, data, at)
@@ -244,7 +244,7 @@ def advance(request: Request, inspection_id: int, form: FormData = Depends(poste
 
 @router.post("/inspections/{inspection_id:int}/grades")
 def run_grading(request: Request, inspection_id: int, form: FormData = Depends(posted),
-                user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now),
+                user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
                 settings: dict = Depends(force_settings)):
     back = _text(form, "framework_id")
     try:
@@ -302,7 +302,7 @@ def _framework_page(request: Request, session: Session, user: Principal, inspect
 
 @router.get("/inspections/{inspection_id:int}/frameworks/{framework_id}")
 def framework_page(request: Request, inspection_id: int, framework_id: str, done: str = "",
-                   user: Principal = Depends(current_user), session: Session = Depends(db)):
+                   user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
     return _framework_page(request, session, user, inspection_id, framework_id[:60], done=done[:20])
 
 
@@ -311,7 +311,7 @@ EVIDENCE_FIELDS = {"gathered_on": "gathered_on", "criterion_ids": "criterion_ids
 
 @router.post("/inspections/{inspection_id:int}/frameworks/{framework_id}/evidence")
 def add_evidence(request: Request, inspection_id: int, framework_id: str, form: FormData = Depends(posted),
-                 user: Principal = Depends(current_user), session: Session = Depends(db)):
+                 user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
     gathered = {}
     errors: dict[str, str] = {}   # in the order the form asks
     if _text(form, "method") not in Method._value2member_map_:
@@ -343,7 +343,7 @@ def add_evidence(request: Request, inspection_id: int, framework_id: str, form: 
 
 @router.post("/inspections/{inspection_id:int}/frameworks/{framework_id}/computed-evidence")
 def computed_evidence(request: Request, inspection_id: int, framework_id: str, form: FormData = Depends(posted),
-                      user: Principal = Depends(current_user), session: Session = Depends(db),
+                      user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                       at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     kind = _text(form, "kind")
     body: dict = {"kind": kind, "framework_id": framework_id}
@@ -372,7 +372,7 @@ def computed_evidence(request: Request, inspection_id: int, framework_id: str, f
 
 @router.post("/inspections/{inspection_id:int}/frameworks/{framework_id}/assessments/{criterion_id}")
 def assess(request: Request, inspection_id: int, framework_id: str, criterion_id: str,
-           form: FormData = Depends(posted), user: Principal = Depends(current_user), session: Session = Depends(db),
+           form: FormData = Depends(posted), user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
            at: datetime = Depends(now)):
     key = key_of(criterion_id)
     fields = {"result": f"{key}-result", "justification": f"{key}-justification",
@@ -406,7 +406,7 @@ def assess(request: Request, inspection_id: int, framework_id: str, criterion_id
 
 @router.post("/inspections/{inspection_id:int}/frameworks/{framework_id}/moderation")
 def moderate(request: Request, inspection_id: int, framework_id: str, form: FormData = Depends(posted),
-             user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now)):
+             user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     errors: dict[str, str] = {}
     if _text(form, "grade") not in Grade._value2member_map_:
         errors["grade"] = "Choose the moderated grade"
@@ -434,7 +434,7 @@ def moderate(request: Request, inspection_id: int, framework_id: str, form: Form
 
 @router.get("/inspections/{inspection_id:int}/evidence/{evidence_id:int}")
 def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: Principal = Depends(current_user),
-                  session: Session = Depends(db)):
+                  session: Session = Depends(db, scope="function")):
     inspection = service.fetch(session, user, inspection_id)
     evidence = next((e for e in service.evidence_of(session, inspection_id) if e.id == evidence_id), None)
     if evidence is None:
@@ -473,14 +473,14 @@ def _utc(iso: str) -> str:
 # --- the report -------------------------------------------------------------------------------
 
 @router.get("/inspections/{inspection_id:int}/report")
-def report_page(inspection_id: int, user: Principal = Depends(current_user), session: Session = Depends(db),
+def report_page(inspection_id: int, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                 settings: dict = Depends(force_settings)):
     return HTMLResponse(report.render_html(report.report_context(session, user, inspection_id, settings),
                                            back_url=f"/inspections/{inspection_id}"))
 
 
 @router.get("/inspections/{inspection_id:int}/report.pdf")
-def report_pdf(inspection_id: int, user: Principal = Depends(current_user), session: Session = Depends(db),
+def report_pdf(inspection_id: int, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                settings: dict = Depends(force_settings)):
     context = report.report_context(session, user, inspection_id, settings)
     name = re.sub(r"[^a-z0-9]+", "-", context["force"]["name"].lower()).strip("-")
@@ -492,7 +492,7 @@ def report_pdf(inspection_id: int, user: Principal = Depends(current_user), sess
 
 @router.get("/practice")
 def practice_page(request: Request, q: str = "", framework_id: str = "", evaluated: str = "",
-                  user: Principal = Depends(current_user), session: Session = Depends(db)):
+                  user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
     lib = service.library(DEFAULT_LIBRARY)
     titles = {fw.id: fw.title for fw in lib.frameworks}
     framework_id = framework_id if framework_id in titles else ""
@@ -506,7 +506,7 @@ def practice_page(request: Request, q: str = "", framework_id: str = "", evaluat
 
 @router.get("/national")
 def national_page(request: Request, library_id: str = DEFAULT_LIBRARY, user: Principal = Depends(current_user),
-                  session: Session = Depends(db), settings: dict = Depends(force_settings)):
+                  session: Session = Depends(db, scope="function"), settings: dict = Depends(force_settings)):
     if not re.fullmatch(r"[a-z0-9\-]{1,40}", library_id):
         library_id = DEFAULT_LIBRARY
     lib = service.library(library_id)

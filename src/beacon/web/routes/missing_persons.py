@@ -32,7 +32,7 @@ NEW_FIELDS = {"person.forename": "forename", "person.surname": "surname", "perso
 
 @router.get("/missing-persons")
 def search_page(request: Request, q: str = "", status: str = "", grade: str = "", page: int = 1,
-                user: Principal = Depends(current_user), session: Session = Depends(db),
+                user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                 at: datetime = Depends(now)):
     page = max(1, min(page, 1000))
     filters = dict(q=q[:100], status=Status(status) if status in Status._value2member_map_ else None,
@@ -44,7 +44,7 @@ def search_page(request: Request, q: str = "", status: str = "", grade: str = ""
 
 
 @router.get("/missing-persons/new")
-def new_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db)):
+def new_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
     return render(request, "mp/new.html", title="Report a missing person", grades=list(RiskGrade),
                   divisions=session.query(Division).order_by(Division.code).all())
 
@@ -75,7 +75,7 @@ def _report_in(form: dict[str, str]) -> tuple[dict, dict[str, str]]:
 
 @router.post("/missing-persons/new")
 def create(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-           session: Session = Depends(db), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+           session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     body, date_errors = _report_in(form)
     try:
         data = schemas.ReportIn.model_validate(body)
@@ -98,7 +98,7 @@ def create(request: Request, form: dict = Depends(checked_form), user: Principal
 
 @router.get("/missing-persons/{report_id:int}")
 def case_page(request: Request, report_id: int, created: int = 0, done: str = "",
-              user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now),
+              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
               settings: dict = Depends(force_settings)):
     return _case(request, session, user, report_id, at, settings, created=bool(created), done=done[:20])
 
@@ -134,7 +134,7 @@ FORM_FIELDS = {"closed_at": "closed", "found_place.address": "found_address", "f
 
 @router.post("/missing-persons/{report_id:int}/{form_name}")
 def case_form(request: Request, report_id: int, form_name: str, form: dict = Depends(checked_form),
-              user: Principal = Depends(current_user), session: Session = Depends(db), at: datetime = Depends(now),
+              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
               settings: dict = Depends(force_settings)):
     if form_name not in FORMS:
         return render(request, "error.html", status_code=404, title="Page not found", message="No such form")

@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/people/{person_id:int}")
 def person_page(request: Request, person_id: int, user: Principal = Depends(current_user),
-                session: Session = Depends(db), at: datetime = Depends(now)):
+                session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     person, reports = service.person_episodes(session, user, person_id)
     return render(request, "person.html", title=present.person_name(user, person),
                   person=person, pseudonymised=user.pseudonymised,
@@ -25,7 +25,7 @@ def person_page(request: Request, person_id: int, user: Principal = Depends(curr
 
 
 @router.get("/missing-persons/repeats", name="repeats")
-def repeats_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db),
+def repeats_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                  at: datetime = Depends(now), settings: dict = Depends(force_settings)):
     result, places = service.repeat_analysis(session, user, settings, at)
     return render(request, "repeats.html", title="Repeat missing persons and locations", result=result,

@@ -23,12 +23,12 @@ def _lists(session, user, at):
 
 
 @router.get("/supervisor")
-def supervisor_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db),
+def supervisor_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                     at: datetime = Depends(now)):
     return render(request, "supervisor/page.html", title="Supervisor's list", at=at, **_lists(session, user, at))
 
 
 @router.get("/supervisor/fragment")
-def supervisor_fragment(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db),
+def supervisor_fragment(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
                         at: datetime = Depends(now)):
     return render(request, "supervisor/lists.html", at=at, **_lists(session, user, at))

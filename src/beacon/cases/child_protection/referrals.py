@@ -1,0 +1,376 @@
+"""Referrals to children's social care, sent electronically and tracked to acknowledgement.
+
+The report found the referral was "a simple paper form which has to be faxed to social
+services", and that the process "can – and occasionally does – fail without there being any
+follow up... a busy officer could record on ORIS that the form has been sent but... fail to
+actually do so". Here:
+
+* A referral is created automatically when a domestic abuse risk form records children in the
+  household (:func:`refer_children_for_form`), and for any child-protection concern
+  (:func:`refer_concern`).
+* :func:`send` is the only code that sets ``sent_at``: it delivers the referral to the
+  partner's Beacon inbox and stamps ``sent_at`` and the acknowledgement clock in the same
+  transaction. If the partner cannot receive it, ``delivery`` is ``failed`` with the reason,
+  ``sent_at`` stays empty, and the referral is on the supervisor's list until it is sent.
+* The partner acknowledges against ``cp.referral_acknowledgement`` (1 working day, see
+  :func:`beacon.cases.child_protection.clocks.referral_acknowledgement_due`);
+  :func:`escalate_overdue` marks unacknowledged referrals past their due time as escalated,
+  and they stay on the supervisor's list until acknowledged.
+
+Partner users and their inbox: ``app_user`` has no link to a partner body, so a partner user
+(role ``partner``) is scoped by ``division_id``: the children's social care user for the
+authority covering division A has division A. A partner "has a Beacon inbox" when at least
+one active partner user exists for the referral's division; that user sees the referral in
+their inbox and on the API (``GET /api/v1/child-referrals``), which is how a partner's own
+system collects and acknowledges referrals. A division covering two authorities (Torfaen and
+Monmouthshire) therefore shares one inbox until users are linked to partner bodies.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from beacon.access.audit import note, require
+from beacon.access.policy import Action, Principal, scope
+from beacon.cases.child_protection.clocks import referral_acknowledgement_due
+from beacon.cases.child_protection.models import ChildReferral
+from beacon.cases.child_protection.schemas import (STATUS_LABELS, AcknowledgeIn, OutcomeIn, ReferralIn, ReferralOut,
+                                                   ResendIn, UnreferredForm)
+from beacon.cases.domestic_abuse import repository as da_repo
+from beacon.cases.domestic_abuse.models import RiskForm
+from beacon.cases.missing_persons import repository as mp_repo
+from beacon.errors import Conflict, Forbidden, Invalid, NotFound
+from beacon.org.models import PartnerBody, User
+from beacon.org.roles import Role
+from beacon.people.models import Location, Person
+
+RECORD = "child_referral"
+QUEUED, DELIVERED, FAILED = "queued", "delivered", "failed"
+
+
+# --- sending -----------------------------------------------------------------------------
+
+def has_inbox(session: Session, division_id: int) -> bool:
+    """True if an active partner user can receive referrals for the division."""
+    return session.scalar(select(exists().where(User.role == Role.PARTNER, User.active.is_(True),
+                                                User.division_id == division_id))) or False
+
+
+def send(session: Session, referral: ChildReferral, now: datetime) -> ChildReferral:
+    """Deliver ``referral`` to the partner's Beacon inbox: the only way a referral becomes sent.
+
+    On delivery ``delivery`` is ``delivered``, ``sent_at`` is ``now`` and ``due_at`` is the
+    acknowledgement deadline, all in this transaction. When the partner cannot receive it,
+    ``delivery`` is ``failed`` with the reason and ``sent_at`` stays empty. Sending a
+    delivered referral again changes nothing.
+    """
+    if referral.delivery == DELIVERED:
+        return referral
+    partner = session.get(PartnerBody, referral.partner_id)
+    if partner is None:  # pragma: no cover - the foreign key guarantees it
+        referral.delivery, referral.delivery_error = FAILED, "the partner agency no longer exists"
+    elif has_inbox(session, referral.division_id):
+        referral.delivery, referral.delivery_error = DELIVERED, ""
+        referral.sent_at = now
+        referral.due_at = referral_acknowledgement_due(now)
+    else:
+        referral.delivery = FAILED
+        referral.delivery_error = (f"{partner.name} has no Beacon inbox for this division (no active partner "
+                                   "user) and no API endpoint is configured; the referral has not been sent")
+    session.flush()
+    return referral
+
+
+def _partner(session: Session, division_id: int, home: Location | None) -> PartnerBody | None:
+    prefer = da_repo.authority_of_ward(session, home.ward_id) if home is not None else None
+    return da_repo.partner_for_division(session, division_id, da_repo.CHILDRENS_SOCIAL_CARE, prefer)
+
+
+def refer_children_for_form(session: Session, user: Principal, form: RiskForm, victim: Person,
+                            children: list[Person], home: Location | None, now: datetime) -> list[ChildReferral]:
+    """The referrals a risk form with children in the household creates, each sent at once:
+    one per child listed, or one for the children of the victim's household when none is
+    named. None when the division has no children's social care partner: the form then shows
+    on the supervisor's list as "children not referred"."""
+    if form.children_in_household <= 0:
+        return []
+    require(session, user, Action.CREATE, RECORD, "", form.division_id)
+    partner = _partner(session, form.division_id, home)
+    if partner is None:
+        note(session, user, "create", RECORD, "", "failed", f"risk form {form.id}: no children's social care partner")
+        return []
+    n = form.children_in_household
+    where = f"domestic abuse risk form {form.id}, {form.final_level} risk"
+    if children:
+        targets = [(child, f"Child living in the household of {victim.full_name}, where domestic abuse happened: "
+                           f"{where}. {n} child{'ren' if n != 1 else ''} in the household.") for child in children]
+    else:
+        unnamed = mp_repo.add_person(session, "Unnamed child", victim.surname, None, "unknown",
+                                     home or victim.home_location)
+        targets = [(unnamed, f"{n} child{'ren' if n != 1 else ''} living in the household of {victim.full_name}, "
+                             f"where domestic abuse happened (not yet named): {where}.")]
+    out = []
+    for child, concern in targets:
+        session.flush()
+        referral = ChildReferral(child_id=child.id, division_id=form.division_id, partner_id=partner.id,
+                                 risk_form_id=form.id, incident_id=form.incident_id, concern=concern,
+                                 created_at=now, created_by=user.display_name or user.username, delivery=QUEUED,
+                                 delivery_error="")
+        session.add(referral)
+        session.flush()
+        send(session, referral, now)
+        note(session, user, "create", RECORD, referral.id, detail=f"form={form.id} delivery={referral.delivery}")
+        out.append(referral)
+    return out
+
+
+def refer_concern(session: Session, user: Principal, data: ReferralIn, now: datetime) -> ChildReferral:
+    """A referral for any child-protection concern, created and sent at once."""
+    division_id = data.division_id or user.division_id
+    if division_id is None:
+        raise Invalid({"division_id": "choose the division the referral belongs to"})
+    require(session, user, Action.CREATE, RECORD, "", division_id)
+    if data.incident_id is not None and da_repo.fetch_incident(session, data.incident_id) is None:
+        raise Invalid({"incident_id": f"no incident {data.incident_id}"})
+    home = (mp_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
+            if data.home else None)
+    if data.child_id is not None:
+        child = da_repo.fetch_person(session, data.child_id)
+        if child is None:
+            raise Invalid({"child_id": f"no person {data.child_id}"})
+    else:
+        c = data.child
+        child = mp_repo.add_person(session, c.forename, c.surname, c.date_of_birth, c.gender, home)
+    partner = _partner(session, division_id, home or child.home_location)
+    if partner is None:
+        raise Invalid({"division_id": "no children's social care partner is recorded for this division; "
+                                      "ask the administrator to add one, and phone the referral through meanwhile"})
+    session.flush()
+    referral = ChildReferral(child_id=child.id, division_id=division_id, partner_id=partner.id, risk_form_id=None,
+                             incident_id=data.incident_id, concern=data.concern, created_at=now,
+                             created_by=user.display_name or user.username, delivery=QUEUED, delivery_error="")
+    session.add(referral)
+    session.flush()
+    send(session, referral, now)
+    note(session, user, "create", RECORD, referral.id, detail=f"delivery={referral.delivery}")
+    return referral
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def _load(session: Session, user: Principal, referral_id: int, action: Action) -> ChildReferral:
+    referral = session.get(ChildReferral, referral_id)
+    if referral is None:
+        note(session, user, action.value, RECORD, referral_id, "not_found")
+        raise NotFound(f"no child referral {referral_id}")
+    require(session, user, action, RECORD, referral_id, referral.division_id)
+    if user.role is Role.PARTNER and referral.delivery != DELIVERED:
+        # the partner never received it: for them it does not exist yet
+        note(session, user, action.value, RECORD, referral_id, "not_found", "not delivered")
+        raise NotFound(f"no child referral {referral_id}")
+    return referral
+
+
+def _check_version(referral: ChildReferral, version: int) -> None:
+    if referral.version != version:
+        raise Conflict(f"referral {referral.id} was changed by someone else (you had version {version}, it is now "
+                       f"version {referral.version}); reload it and try again", referral.version)
+
+
+def get_referral(session: Session, user: Principal, referral_id: int) -> ChildReferral:
+    referral = _load(session, user, referral_id, Action.READ)
+    note(session, user, "read", RECORD, referral_id)
+    return referral
+
+
+def _base(user: Principal):
+    s = scope(user, RECORD)
+    stmt = select(ChildReferral)
+    if not s.allowed:
+        return None
+    if s.division_ids is not None:
+        stmt = stmt.where(ChildReferral.division_id.in_(s.division_ids))
+    if user.role is Role.PARTNER:
+        stmt = stmt.where(ChildReferral.delivery == DELIVERED)
+    return stmt
+
+
+def inbox(session: Session, user: Principal, limit: int = 200) -> tuple[list[ChildReferral], list[ChildReferral]]:
+    """The partner's inbox: (to acknowledge, soonest due first; acknowledged, newest first)."""
+    stmt = _base(user)
+    if stmt is None:
+        require(session, user, Action.READ, RECORD)
+    waiting = list(session.scalars(stmt.where(ChildReferral.acknowledged_at.is_(None))
+                                   .order_by(ChildReferral.due_at, ChildReferral.id).limit(limit)))
+    done = list(session.scalars(stmt.where(ChildReferral.acknowledged_at.is_not(None))
+                                .order_by(ChildReferral.acknowledged_at.desc(), ChildReferral.id.desc()).limit(limit)))
+    note(session, user, "list", RECORD, "", detail="inbox ids=" + ",".join(str(r.id) for r in waiting + done))
+    return waiting, done
+
+
+def list_referrals(session: Session, user: Principal, limit: int = 200, offset: int = 0) -> list[ChildReferral]:
+    """The referrals the user may see, newest first."""
+    stmt = _base(user)
+    if stmt is None:
+        require(session, user, Action.READ, RECORD)
+    rows = list(session.scalars(stmt.order_by(ChildReferral.created_at.desc(), ChildReferral.id.desc())
+                                .limit(limit).offset(offset)))
+    note(session, user, "list", RECORD, "", detail="ids=" + ",".join(str(r.id) for r in rows))
+    return rows
+
+
+def for_form(session: Session, form_id: int) -> list[ChildReferral]:
+    return list(session.scalars(select(ChildReferral).where(ChildReferral.risk_form_id == form_id)
+                                .order_by(ChildReferral.id)))
+
+
+# --- the partner's side ------------------------------------------------------------------
+
+def _partner_only(session: Session, user: Principal, action: str, referral_id: int) -> None:
+    if user.role is not Role.PARTNER:
+        note(session, user, action, RECORD, referral_id, "denied", "only the partner agency acknowledges")
+        raise Forbidden("only the partner agency (children's social care) acknowledges a referral or records "
+                        "its outcome")
+
+
+def acknowledge(session: Session, user: Principal, referral_id: int, data: AcknowledgeIn,
+                now: datetime) -> ChildReferral:
+    _partner_only(session, user, "update", referral_id)
+    referral = _load(session, user, referral_id, Action.UPDATE)
+    _check_version(referral, data.version)
+    if referral.acknowledged_at is not None:
+        raise Conflict(f"referral {referral.id} was already acknowledged by {referral.acknowledged_by}",
+                       referral.version)
+    referral.acknowledged_at, referral.acknowledged_by = now, user.display_name or user.username
+    if data.outcome:
+        referral.outcome, referral.outcome_at = data.outcome, now
+    session.flush()
+    note(session, user, "update", RECORD, referral_id, detail="acknowledged" + (" with outcome" if data.outcome else ""))
+    return referral
+
+
+def record_outcome(session: Session, user: Principal, referral_id: int, data: OutcomeIn,
+                   now: datetime) -> ChildReferral:
+    _partner_only(session, user, "update", referral_id)
+    referral = _load(session, user, referral_id, Action.UPDATE)
+    _check_version(referral, data.version)
+    if referral.acknowledged_at is None:
+        raise Conflict(f"acknowledge referral {referral.id} before recording its outcome", referral.version)
+    referral.outcome, referral.outcome_at = data.outcome, now
+    session.flush()
+    note(session, user, "update", RECORD, referral_id, detail="outcome")
+    return referral
+
+
+# --- the supervisor's side ---------------------------------------------------------------
+
+def resend(session: Session, user: Principal, referral_id: int, data: ResendIn, now: datetime) -> ChildReferral:
+    """Try again to deliver a referral that could not be delivered (a supervisor or DVO)."""
+    referral = _load(session, user, referral_id, Action.REVIEW)
+    _check_version(referral, data.version)
+    if referral.delivery == DELIVERED:
+        raise Conflict(f"referral {referral.id} was delivered at {referral.sent_at:%Y-%m-%d %H:%M} UTC already",
+                       referral.version)
+    send(session, referral, now)
+    note(session, user, "review", RECORD, referral_id, detail=f"resend delivery={referral.delivery}")
+    return referral
+
+
+def escalate_overdue(session: Session, now: datetime,
+                     division_ids: frozenset[int] | None = None) -> list[ChildReferral]:
+    """Mark delivered referrals still unacknowledged after their due time as escalated (to the
+    supervisor's list). Idempotent: a referral is escalated once. Run by ``beacon referrals
+    escalate`` or ``POST /api/v1/supervisor/child-referrals/escalations`` on a schedule.
+    ``division_ids`` limits it to those divisions (None: the whole force)."""
+    stmt = select(ChildReferral).where(
+        ChildReferral.delivery == DELIVERED, ChildReferral.acknowledged_at.is_(None),
+        ChildReferral.escalated_at.is_(None), ChildReferral.due_at < now)
+    if division_ids is not None:
+        stmt = stmt.where(ChildReferral.division_id.in_(division_ids))
+    rows = list(session.scalars(stmt.order_by(ChildReferral.due_at, ChildReferral.id)))
+    for referral in rows:
+        referral.escalated_at = now
+    session.flush()
+    return rows
+
+
+def escalate(session: Session, user: Principal, now: datetime) -> list[ChildReferral]:
+    """:func:`escalate_overdue` on behalf of a user who reviews referrals (for the API)."""
+    require(session, user, Action.REVIEW, RECORD, "", user.division_id)
+    rows = escalate_overdue(session, now, scope(user, RECORD).division_ids)
+    note(session, user, "review", RECORD, "", detail="escalated ids=" + ",".join(str(r.id) for r in rows))
+    return rows
+
+
+def supervisor_lists(session: Session, user: Principal, now: datetime) -> dict[str, list]:
+    """What a supervisor must act on: overdue (and escalated) referrals, failed deliveries,
+    referrals not yet sent, those awaiting acknowledgement, and risk forms with children in
+    the household for which no referral could be made."""
+    s = scope(user, RECORD)
+    if not s.allowed or s.division_ids is not None:  # force-wide readers see it; in a division, reviewers
+        require(session, user, Action.REVIEW, RECORD, "", user.division_id)
+    stmt = _base(user)
+    open_ = list(session.scalars(stmt.where(ChildReferral.acknowledged_at.is_(None))
+                                 .order_by(ChildReferral.created_at, ChildReferral.id).limit(1000)))
+    overdue = [r for r in open_ if r.delivery == DELIVERED and r.due_at is not None and r.due_at < now]
+    failed = [r for r in open_ if r.delivery == FAILED]
+    queued = [r for r in open_ if r.delivery == QUEUED]
+    awaiting = [r for r in open_ if r.delivery == DELIVERED and r not in overdue]
+    forms = select(RiskForm).where(RiskForm.children_in_household > 0,
+                                   ~exists().where(ChildReferral.risk_form_id == RiskForm.id))
+    if s.division_ids is not None:
+        forms = forms.where(RiskForm.division_id.in_(s.division_ids))
+    unreferred = list(session.scalars(forms.order_by(RiskForm.completed_at).limit(500)))
+    note(session, user, "list", RECORD, "", detail="supervisor ids=" + ",".join(str(r.id) for r in open_))
+    return {"overdue": overdue, "failed": failed, "queued": queued, "awaiting": awaiting, "unreferred": unreferred}
+
+
+# --- presenting --------------------------------------------------------------------------
+
+def status_of(referral: ChildReferral, now: datetime) -> str:
+    if referral.delivery == QUEUED:
+        return "queued"
+    if referral.delivery == FAILED:
+        return "delivery_failed"
+    if referral.acknowledged_at is not None:
+        return "outcome_recorded" if referral.outcome_at is not None else "acknowledged"
+    if referral.due_at is not None and referral.due_at < now:
+        return "overdue"
+    return "awaiting_acknowledgement"
+
+
+def present(session: Session, referral: ChildReferral, now: datetime,
+            pseudonymised: bool = False) -> ReferralOut:
+    child = session.get(Person, referral.child_id)
+    partner = session.get(PartnerBody, referral.partner_id)
+    home = child.home_location if child else None
+    status = status_of(referral, now)
+    return ReferralOut(
+        id=referral.id, version=referral.version, child_id=referral.child_id,
+        child_name=(f"Person {referral.child_id:07d}" if pseudonymised else child.full_name),
+        child_date_of_birth=(None if pseudonymised or child.date_of_birth is None
+                             else child.date_of_birth.isoformat()),
+        child_address=None if pseudonymised or home is None else home.label,
+        division_id=referral.division_id, partner_id=referral.partner_id, partner_name=partner.name,
+        risk_form_id=referral.risk_form_id, incident_id=referral.incident_id, concern=referral.concern,
+        created_at=referral.created_at, created_by=referral.created_by, delivery=referral.delivery,
+        delivery_error=referral.delivery_error, sent_at=referral.sent_at, due_at=referral.due_at,
+        acknowledged_at=referral.acknowledged_at, acknowledged_by=referral.acknowledged_by,
+        escalated_at=referral.escalated_at, outcome=referral.outcome, outcome_at=referral.outcome_at,
+        status=status, status_label=STATUS_LABELS[status])
+
+
+def unreferred_out(session: Session, form: RiskForm, pseudonymised: bool = False) -> UnreferredForm:
+    victim = session.get(Person, form.victim_id)
+    return UnreferredForm(risk_form_id=form.id, division_id=form.division_id,
+                          victim_name=f"Person {form.victim_id:07d}" if pseudonymised else victim.full_name,
+                          children_in_household=form.children_in_household, completed_at=form.completed_at,
+                          reason="no children's social care partner is recorded for the division")
+
+
+__all__ = ["acknowledge", "escalate", "escalate_overdue", "for_form", "get_referral", "has_inbox", "inbox",
+           "list_referrals", "present", "record_outcome", "refer_children_for_form", "refer_concern", "resend",
+           "send", "status_of", "supervisor_lists", "unreferred_out"]
+

@@ -1,0 +1,207 @@
+"""Named data-access functions for domestic abuse risk forms and MARAC. Only this module (and
+the services that call it) touches the session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from beacon.access.policy import ListScope
+from beacon.cases.domestic_abuse.models import MaracAction, MaracMeeting, MaracReferral, RiskForm
+from beacon.cases.incidents.models import Incident, IncidentPerson
+from beacon.org.models import Division, Neighbourhood, PartnerBody, Section, Ward
+from beacon.people.models import Person
+
+MARAC = "marac"
+CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+
+
+def fetch_form(session: Session, form_id: int) -> RiskForm | None:
+    return session.get(RiskForm, form_id)
+
+
+def fetch_person(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def persons_by_id(session: Session, ids: set[int]) -> dict[int, Person]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def fetch_incident(session: Session, incident_id: int) -> Incident | None:
+    return session.get(Incident, incident_id)
+
+
+def fetch_division(session: Session, division_id: int) -> Division | None:
+    return session.get(Division, division_id)
+
+
+def divisions(session: Session) -> list[Division]:
+    return list(session.scalars(select(Division).order_by(Division.code)))
+
+
+def latest_form_for_victim(session: Session, victim_id: int) -> RiskForm | None:
+    return session.scalars(select(RiskForm).where(RiskForm.victim_id == victim_id)
+                           .order_by(RiskForm.completed_at.desc(), RiskForm.id.desc()).limit(1)).first()
+
+
+def superseded_by(session: Session, form_id: int) -> int | None:
+    return session.scalars(select(RiskForm.id).where(RiskForm.supersedes_id == form_id)
+                           .order_by(RiskForm.id).limit(1)).first()
+
+
+def _current(as_of: datetime | None = None):
+    """Forms no later form has superseded (a reassessment replaces the form before it), as it
+    stood at ``as_of`` (None: now)."""
+    later = aliased(RiskForm)
+    replaced = exists().where(later.supersedes_id == RiskForm.id)
+    if as_of is not None:
+        replaced = exists().where(later.supersedes_id == RiskForm.id, later.completed_at <= as_of)
+    return ~replaced
+
+
+def _scoped(stmt: Select, scope: ListScope) -> Select:
+    if not scope.allowed:
+        return stmt.where(False)
+    if scope.division_ids is not None:
+        stmt = stmt.where(RiskForm.division_id.in_(scope.division_ids))
+    return stmt
+
+
+def unreviewed(session: Session, scope: ListScope, division_id: int | None = None, limit: int = 500) -> list[RiskForm]:
+    """The DVO queue: current forms not yet reviewed, oldest first."""
+    stmt = _scoped(select(RiskForm), scope).where(RiskForm.reviewed_at.is_(None), _current())
+    if division_id is not None:
+        stmt = stmt.where(RiskForm.division_id == division_id)
+    return list(session.scalars(stmt.order_by(RiskForm.completed_at, RiskForm.id).limit(limit)))
+
+
+def backlog_counts(session: Session, scope: ListScope, as_of: datetime) -> dict[int, tuple[int, datetime]]:
+    """Division id → (forms completed and not yet reviewed at ``as_of``, not replaced by a
+    reassessment by then; the oldest one's completion time)."""
+    stmt = _scoped(select(RiskForm.division_id, func.count(), func.min(RiskForm.completed_at)), scope).where(
+        RiskForm.completed_at <= as_of, or_(RiskForm.reviewed_at.is_(None), RiskForm.reviewed_at > as_of),
+        _current(as_of)
+    ).group_by(RiskForm.division_id)
+    return {div: (n, oldest) for div, n, oldest in session.execute(stmt)}
+
+
+def forms_for_victim(session: Session, victim_id: int) -> list[RiskForm]:
+    return list(session.scalars(select(RiskForm).where(RiskForm.victim_id == victim_id)
+                                .order_by(RiskForm.completed_at, RiskForm.id)))
+
+
+def victim_incidents(session: Session, victim_id: int) -> list[tuple[int, datetime]]:
+    """(incident id, received at) for every incident that names the person as the victim."""
+    stmt = (select(Incident.id, Incident.received_at)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(IncidentPerson.person_id == victim_id, IncidentPerson.role == "victim"))
+    return list(session.execute(stmt).tuples())
+
+
+def last_referral_at(session: Session, victim_id: int, perpetrator_id: int | None,
+                     before: datetime | None = None) -> datetime | None:
+    """The last MARAC referral for the same victim and perpetrator (an unknown perpetrator
+    matches referrals where the perpetrator was unknown too)."""
+    pair = (MaracReferral.perpetrator_id.is_(None) if perpetrator_id is None
+            else MaracReferral.perpetrator_id == perpetrator_id)
+    stmt = select(func.max(MaracReferral.referred_at)).where(MaracReferral.victim_id == victim_id, pair)
+    if before is not None:
+        stmt = stmt.where(MaracReferral.referred_at <= before)
+    return session.scalar(stmt)
+
+
+def referral_for_form(session: Session, form_id: int) -> MaracReferral | None:
+    return session.scalars(select(MaracReferral).where(MaracReferral.risk_form_id == form_id).limit(1)).first()
+
+
+def referral_ids_for_forms(session: Session, form_ids: list[int]) -> dict[int, int]:
+    if not form_ids:
+        return {}
+    stmt = select(MaracReferral.risk_form_id, MaracReferral.id).where(MaracReferral.risk_form_id.in_(form_ids))
+    return {f: r for f, r in session.execute(stmt)}
+
+
+def fetch_referral(session: Session, referral_id: int) -> MaracReferral | None:
+    return session.get(MaracReferral, referral_id)
+
+
+def division_authorities(session: Session, division_id: int) -> list[int]:
+    """The local authorities whose wards lie in the division, in id order."""
+    stmt = (select(Ward.local_authority_id).distinct()
+            .join(Neighbourhood, Neighbourhood.id == Ward.neighbourhood_id)
+            .join(Section, Section.id == Neighbourhood.section_id)
+            .where(Section.division_id == division_id))
+    return sorted(session.scalars(stmt))
+
+
+def authority_of_ward(session: Session, ward_id: int | None) -> int | None:
+    if ward_id is None:
+        return None
+    return session.scalar(select(Ward.local_authority_id).where(Ward.id == ward_id))
+
+
+def partner_for_division(session: Session, division_id: int, kind: str,
+                         prefer_authority: int | None = None) -> PartnerBody | None:
+    """The partner body of ``kind`` for one of the division's local authorities: the one for
+    ``prefer_authority`` (the household's authority) when the division covers it, else the
+    first authority's. None when the division has none (as the report found for MARAC)."""
+    authorities = division_authorities(session, division_id)
+    if not authorities:
+        return None
+    bodies = list(session.scalars(select(PartnerBody).where(PartnerBody.kind == kind,
+                                                            PartnerBody.local_authority_id.in_(authorities))
+                                  .order_by(PartnerBody.id)))
+    if not bodies:
+        return None
+    for body in bodies:
+        if prefer_authority is not None and body.local_authority_id == prefer_authority:
+            return body
+    by_authority = {b.local_authority_id: b for b in reversed(bodies)}
+    return next(by_authority[a] for a in authorities if a in by_authority)
+
+
+def fetch_partner(session: Session, partner_id: int | None) -> PartnerBody | None:
+    return session.get(PartnerBody, partner_id) if partner_id is not None else None
+
+
+def referrals_for_division(session: Session, division_id: int, limit: int = 200) -> list[MaracReferral]:
+    return list(session.scalars(select(MaracReferral).where(MaracReferral.division_id == division_id)
+                                .order_by(MaracReferral.referred_at.desc(), MaracReferral.id.desc()).limit(limit)))
+
+
+def meetings_for_marac(session: Session, marac_id: int, limit: int = 100) -> list[MaracMeeting]:
+    return list(session.scalars(select(MaracMeeting).where(MaracMeeting.marac_id == marac_id)
+                                .order_by(MaracMeeting.held_on.desc(), MaracMeeting.id.desc()).limit(limit)))
+
+
+def fetch_meeting(session: Session, meeting_id: int) -> MaracMeeting | None:
+    return session.get(MaracMeeting, meeting_id)
+
+
+def referrals_in_meeting(session: Session, meeting_id: int) -> list[MaracReferral]:
+    return list(session.scalars(select(MaracReferral).where(MaracReferral.meeting_id == meeting_id)
+                                .order_by(MaracReferral.id)))
+
+
+def actions_for_meetings(session: Session, meeting_ids: list[int]) -> list[MaracAction]:
+    if not meeting_ids:
+        return []
+    return list(session.scalars(select(MaracAction).where(MaracAction.meeting_id.in_(meeting_ids))
+                                .order_by(MaracAction.id)))
+
+
+def fetch_action(session: Session, action_id: int) -> MaracAction | None:
+    return session.get(MaracAction, action_id)
+
+
+def referral_counts(session: Session, since: datetime, until: datetime) -> dict[int, int]:
+    """Division id → MARAC referrals made in [since, until)."""
+    stmt = (select(MaracReferral.division_id, func.count())
+            .where(and_(MaracReferral.referred_at >= since, MaracReferral.referred_at < until))
+            .group_by(MaracReferral.division_id))
+    return {d: n for d, n in session.execute(stmt)}

@@ -1,0 +1,158 @@
+"""Incident pages: find a log, the incident page (address warnings first), importing a file of logs
+with its per-row error report, the PPU's work queue (keeps itself current) and the supervisor's
+closure audit review list."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import PurePath
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from beacon.access.policy import Principal
+from beacon.cases.incidents import closure_audit, importer, service
+from beacon.cases.incidents import repository as repo
+from beacon.cases.incidents.schemas import PPU_LABELS, FlagDecisionIn, WorkItemUpdateIn
+from beacon.org.roles import Role
+from beacon.web.deps import _check_csrf, checked_form, current_user, db, now
+from beacon.web.errors import field_errors
+from beacon.web.render import render
+from beacon.web.routes.incidents_api import flag_out, incident_out, place, report_out, work_item_out
+
+router = APIRouter(include_in_schema=False)
+IMPORTERS = {Role.OFFICER, Role.SUPERVISOR}
+AUDIT_WINDOWS = {"7": "the last 7 days", "30": "the last 30 days", "90": "the last 90 days", "365": "the last year"}
+
+
+@router.get("/incidents")
+def list_page(request: Request, log_ref: str = "", user: Principal = Depends(current_user),
+              session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    not_found = False
+    if log_ref.strip():
+        incident = service.find_incident(session, user, log_ref[:40])
+        if incident is not None:
+            return RedirectResponse(f"/incidents/{incident.id}", status_code=303)
+        not_found = True
+    rows = service.latest(session, user)
+    places = repo.locations_by_id(session, [i.location_id for i in rows])
+    return render(request, "incidents/list.html", title="Incidents", log_ref=log_ref[:40], not_found=not_found,
+                  rows=[(i, place(user, places.get(i.location_id))) for i in rows], can_import=user.role in IMPORTERS,
+                  labels=PPU_LABELS)
+
+
+@router.get("/incidents/{incident_id:int}")
+def incident_page(request: Request, incident_id: int, user: Principal = Depends(current_user),
+                  session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    incident = service.get_incident(session, user, incident_id)
+    out = incident_out(user, service.detail(session, incident), at)
+    return render(request, "incidents/incident.html", title=f"Log {out.log_ref}", incident=out, labels=PPU_LABELS)
+
+
+@router.get("/incidents/import")
+def import_page(request: Request, user: Principal = Depends(current_user)):
+    return render(request, "incidents/import.html", title="Import command and control logs",
+                  columns=importer.CSV_COLUMNS, can_import=user.role in IMPORTERS)
+
+
+async def upload_form(request: Request) -> dict:
+    """The posted upload form (after checking its CSRF token): format, filename and the file's bytes."""
+    form = await request.form()
+    token = form.get("csrf_token")
+    _check_csrf(request, token if isinstance(token, str) else None)
+    file = form.get("file")
+    fmt = form.get("format")
+    out = {"format": fmt if isinstance(fmt, str) else "", "filename": "", "content": b""}
+    if isinstance(file, UploadFile) and file.filename:
+        out["filename"], out["content"] = file.filename, await file.read()
+    return out
+
+
+@router.post("/incidents/import")
+def import_upload(request: Request, user: Principal = Depends(current_user), form: dict = Depends(upload_form),
+                  session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    errors = {}
+    fmt = form["format"] or PurePath(form["filename"]).suffix.lstrip(".").lower()
+    if not form["filename"]:
+        errors["file"] = "Choose the file of logs to import"
+    elif fmt not in importer.FORMATS:
+        errors["format"] = "Choose CSV or JSON (or name the file .csv or .json)"
+    if errors:
+        return render(request, "incidents/import.html", status_code=422, title="Import command and control logs",
+                      columns=importer.CSV_COLUMNS, can_import=True, errors=errors, values={"format": form["format"]})
+    report = importer.import_file(session, user, form["content"], fmt, form["filename"], at)
+    return render(request, "incidents/import.html", status_code=200 if report.status == "imported" else 422,
+                  title="Import command and control logs", columns=importer.CSV_COLUMNS, can_import=True,
+                  report=report_out(report))
+
+
+# --- the PPU's queue ------------------------------------------------------------------------------------
+
+def _queue(session, user, at):
+    rows, total, places = service.work_queue(session, user, limit=200)
+    return {"items": [work_item_out(user, w, i, places.get(i.location_id), at) for w, i in rows], "total": total,
+            "labels": PPU_LABELS, "can_update": user.role is Role.PPU}
+
+
+@router.get("/ppu/work-items")
+def queue_page(request: Request, done: str = "", user: Principal = Depends(current_user),
+               session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    return render(request, "incidents/queue.html", title="Public protection work queue", at=at, done=done[:20],
+                  **_queue(session, user, at))
+
+
+@router.get("/ppu/work-items/fragment")
+def queue_fragment(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
+                   at: datetime = Depends(now)):
+    return render(request, "incidents/queue_items.html", at=at, **_queue(session, user, at))
+
+
+@router.post("/ppu/work-items/{item_id:int}")
+def queue_update(request: Request, item_id: int, form: dict = Depends(checked_form),
+                 user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
+    data = WorkItemUpdateIn.model_validate({"status": form.get("status") or "open",
+                                            "version": int(form.get("version", "0") or 0) or 1})
+    service.update_work_item(session, user, item_id, data)
+    return RedirectResponse(f"/ppu/work-items?done={data.status}", status_code=303)
+
+
+# --- the closure audit --------------------------------------------------------------------------------
+
+def _audit_page(request, session, user, at, status_code=200, **extra):
+    rows, total, places = closure_audit.list_flags(session, user, "to_review", limit=200)
+    flags = [flag_out(user, f, i, places.get(i.location_id)) for f, i in rows]
+    return render(request, "incidents/audit.html", status_code=status_code, title="Closure audit", flags=flags,
+                  total=total, labels=PPU_LABELS, windows=AUDIT_WINDOWS, signals=closure_audit.SIGNALS_BY_ID, **extra)
+
+
+@router.get("/incidents/closure-audit")
+def audit_page(request: Request, ran: str = "", decided: str = "", user: Principal = Depends(current_user),
+               session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    return _audit_page(request, session, user, at, ran=ran[:80], decided=decided[:20])
+
+
+@router.post("/incidents/closure-audit/run")
+def audit_run(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
+              session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    days = form.get("days", "30")
+    days = int(days) if days in AUDIT_WINDOWS else 30
+    result = closure_audit.audit(session, user, at - timedelta(days=days), at, at)
+    return RedirectResponse(f"/incidents/closure-audit?ran={result.examined}-{result.flagged}", status_code=303)
+
+
+@router.post("/incidents/closure-audit/{flag_id:int}")
+def audit_decide(request: Request, flag_id: int, form: dict = Depends(checked_form),
+                 user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    try:
+        data = FlagDecisionIn.model_validate({"decision": form.get("decision") or None, "note": form.get("note", ""),
+                                              "closing_code": form.get("closing_code") or None})
+    except ValidationError as exc:
+        errors = {f"{name}-{flag_id}": message[:1].upper() + message[1:]
+                  for name, message in field_errors(exc.errors()).items()}
+        session.rollback()
+        return _audit_page(request, session, user, at, status_code=422, errors=errors,
+                           values={f"note-{flag_id}": form.get("note", "")})
+    closure_audit.decide_flag(session, user, flag_id, data, at)
+    return RedirectResponse(f"/incidents/closure-audit?decided={data.decision}", status_code=303)
