@@ -153,3 +153,15 @@ def test_national_distribution_and_peer_flags():
     flags = msf_flags(grades, {1: "x", 2: "x", 3: "x", 4: "y"}, gap=2)
     assert [(f.force_id, f.peers) for f in flags] == [(1, 2)]
     assert msf_flags(grades, {1: "x", 2: "x", 3: "x"}, gap=3) == []
+
+
+
+def test_evidence_flags():
+    from beacon.inspection.national import GradeRecord, evidence_flags
+
+    flags = evidence_flags([GradeRecord(1, "mp", Grade.FAIR, False, Grade.GOOD),
+                            GradeRecord(2, "mp", Grade.POOR, True, None),
+                            GradeRecord(3, "mp", Grade.FAIR, True, Grade.FAIR),
+                            GradeRecord(4, "mp", Grade.GOOD, False, None)])
+    assert [(f.force_id, f.grade) for f in flags] == [(1, Grade.GOOD), (2, Grade.POOR)]
+    assert "Moderated to Good" in flags[0].reason and "not moderated" in flags[1].reason

@@ -52,3 +52,27 @@ def msf_flags(grades: Mapping[int, Mapping[str, Grade]], groups: Mapping[int, st
                                       f"{grade.label} is {abs(grade.rank - median):g} grades from the median of "
                                       f"{len(peers)} most similar forces"))
     return flags
+
+
+@dataclass(frozen=True)
+class GradeRecord:
+    force_id: int
+    framework_id: str
+    engine_grade: Grade
+    provisional: bool
+    moderated_grade: Grade | None
+
+
+def evidence_flags(records: Iterable[GradeRecord]) -> list[PeerFlag]:
+    """Flag each grade out of line with its own evidence: a moderated grade that differs from
+    the engine's grade on the assessed criteria, or a provisional grade nobody moderated."""
+    flags = []
+    for r in sorted(records, key=lambda r: (r.force_id, r.framework_id)):
+        if r.moderated_grade is not None and r.moderated_grade is not r.engine_grade:
+            flags.append(PeerFlag(r.force_id, r.framework_id, r.moderated_grade, r.engine_grade.rank, 0,
+                                  f"Moderated to {r.moderated_grade.label}; its assessed criteria give "
+                                  f"{r.engine_grade.label}"))
+        elif r.provisional and r.moderated_grade is None:
+            flags.append(PeerFlag(r.force_id, r.framework_id, r.engine_grade, r.engine_grade.rank, 0,
+                                  f"Provisional {r.engine_grade.label}, not moderated"))
+    return flags

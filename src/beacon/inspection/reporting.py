@@ -41,12 +41,17 @@ def national_picture(session: Session, user: Principal, library_id: str,
     latest = latest_published(session, library_id)
     by_id = {i.id: i.force_id for i in latest.values()}
     grades: dict[int, dict[str, Grade]] = {}
+    records = []
     if by_id:
         for row in session.scalars(select(FrameworkGrade).where(FrameworkGrade.inspection_id.in_(list(by_id)))):
-            grades.setdefault(by_id[row.inspection_id], {})[row.framework_id] = row.grade
+            force_id = by_id[row.inspection_id]
+            grades.setdefault(force_id, {})[row.framework_id] = row.grade
+            records.append(national.GradeRecord(force_id, row.framework_id, row.engine_grade, row.provisional,
+                                                row.moderated_grade))
     groups = {g.force_id: g.group for g in session.scalars(select(MostSimilarGroup))}
     triples = [(f, fw, g) for f, by_fw in grades.items() for fw, g in by_fw.items()]
     note(session, user, "read", "inspection", "", detail=f"national picture {library_id}")
     return NationalPicture(library_id, len(latest), grades, national.distribution(triples),
-                           national.msf_flags(grades, groups, int(settings["moderation.msf_gap"])),
+                           national.evidence_flags(records)
+                           + national.msf_flags(grades, groups, int(settings["moderation.msf_gap"])),
                            {f: i.id for f, i in latest.items()})
