@@ -19,11 +19,10 @@ def note(session: Session, user: Principal | None, action: str, record_type: str
 
 def flush_pending(session: Session, committed: bool) -> None:
     pending = session.info.pop("pending_access", [])
-    engine = session.get_bind()
-    for user, action, record_type, record_id, outcome, detail in pending:
-        if not committed and outcome == "ok" and action in WRITES:
-            outcome = "rolled_back"
-        log.append(engine, user, action, record_type, record_id, outcome, detail)
+    entries = [(user, action, record_type, record_id,
+                "rolled_back" if not committed and outcome == "ok" and action in WRITES else outcome, detail)
+               for user, action, record_type, record_id, outcome, detail in pending]
+    log.append_many(session.get_bind(), entries)
 
 
 def require(session: Session, user: Principal, action: Action, record_type: str,

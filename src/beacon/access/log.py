@@ -35,6 +35,14 @@ def entry_hash(seq: int, at: datetime, user_id: int | None, username: str, role:
 def append(engine: Engine, user: Principal | None, action: str, record_type: str,
            record_id: object = "", outcome: str = "ok", detail: str = "") -> int:
     """Append one entry and return its sequence number."""
+    return append_many(engine, [(user, action, record_type, record_id, outcome, detail)])
+
+
+def append_many(engine: Engine, entries: list[tuple]) -> int:
+    """Append entries ``(user, action, record_type, record_id, outcome, detail)`` in order, in one
+    transaction under the log's lock; return the last sequence number (0 if none)."""
+    if not entries:
+        return 0
     at = utcnow()
     with _process_lock, engine.connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -43,13 +51,18 @@ def append(engine: Engine, user: Principal | None, action: str, record_type: str
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
         last = conn.execute(select(AccessLogEntry.seq, AccessLogEntry.hash)
                             .order_by(AccessLogEntry.seq.desc()).limit(1)).first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        fields = dict(seq=seq, at=at, user_id=user.id if user else None,
-                      username=user.username if user else "anonymous",
-                      role=user.role.value if user else "", action=action, record_type=record_type,
-                      record_id=str(record_id) if record_id is not None else "", outcome=outcome,
-                      detail=detail[:4000], prev_hash=prev)
-        conn.execute(AccessLogEntry.__table__.insert().values(**fields, hash=entry_hash(**fields)))
+        seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+        rows = []
+        for user, action, record_type, record_id, outcome, detail in entries:
+            seq += 1
+            fields = dict(seq=seq, at=at, user_id=user.id if user else None,
+                          username=user.username if user else "anonymous",
+                          role=user.role.value if user else "", action=action, record_type=record_type,
+                          record_id=str(record_id) if record_id is not None else "", outcome=outcome,
+                          detail=detail[:4000], prev_hash=prev)
+            prev = entry_hash(**fields)
+            rows.append({**fields, "hash": prev})
+        conn.execute(AccessLogEntry.__table__.insert(), rows)
         conn.commit()
     return seq
 

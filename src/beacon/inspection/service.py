@@ -253,7 +253,8 @@ def assess(session: Session, user: Principal, inspection_id: int, criterion_id: 
                       and any(c.id == criterion_id for c in f.criteria)), None)
     if framework is None:
         raise NotFound(f"criterion {criterion_id} is not in this inspection's frameworks")
-    known = {e.id for e in evidence_of(session, inspection_id)}
+    known = set(session.scalars(select(Evidence.id).where(Evidence.inspection_id == inspection_id,
+                                                          Evidence.id.in_(data.evidence_ids)))) if data.evidence_ids else set()
     unknown = [i for i in data.evidence_ids if i not in known]
     if unknown:
         raise Invalid({"evidence_ids": f"not evidence of this inspection: {unknown}"})
