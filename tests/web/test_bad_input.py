@@ -20,6 +20,7 @@ def counts(sessions):
 @pytest.mark.parametrize("change,field", [
     ({"last_seen_at": "2026-11-27T05:00:00+00:00", "reported_at": "2026-11-27T02:00:00+00:00"}, "last_seen_at"),
     ({"last_seen_at": "2026-11-27T01:00:00"}, "last_seen_at"),
+    ({"last_seen_at": "0001-01-01T00:00:00+00:01"}, "last_seen_at"),
     ({"last_seen_at": "2999-01-01T00:00:00+00:00", "reported_at": None}, "last_seen_at"),
     ({"risk_grade": "purple"}, "risk_grade"),
     ({"rationale": "short"}, "rationale"),

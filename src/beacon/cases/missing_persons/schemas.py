@@ -33,7 +33,10 @@ def _iso(value: object) -> object:
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must include a time zone (for example 2026-11-27T03:15:00+00:00)")
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("is outside the dates Beacon can hold") from None
 
 
 # "Not in the future" is checked by the service against its clock (``not_after``), since
