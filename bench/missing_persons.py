@@ -3,17 +3,19 @@ through the HTTP API at N times the demo's volume, on SQLite and on PostgreSQL.
 
     python bench/missing_persons.py [--scale 100] [--requests 300] [--databases sqlite,postgresql] [--runs 3]
 
-For each database: build the demo ``--runs`` times into a fresh database (timing
-``beacon.demo.build.build`` after the migrations), scale the last build up to ``--scale`` times
-the demo's missing-person volume (``bench/scale_load.py``), then ``--runs`` times: start the
-real app under uvicorn (one worker, 127.0.0.1, a free port, a subprocess), get bearer tokens for
+For each database: build the demo ``--build-runs`` (default ``--runs``) times into a fresh
+database (timing ``beacon.demo.build.build`` after the migrations, then doing to the database what
+``beacon demo`` does after it), scale the last build up to ``--scale`` times the demo's
+missing-person volume (``bench/scale_load.py``), then ``--runs`` times: start the real app with
+``beacon serve`` (``bench/serve.py``: one uvicorn worker, 127.0.0.1, a free port), get bearer tokens for
 ``supervisor.a`` (division-scoped) and ``analyst`` (force-wide), warm up, and send
 ``--requests`` sequential requests to each measured endpoint, interleaved, timing each one at
 the client. Each run gives a median and a 95th percentile per endpoint; the figures reported
 are the median over the runs of each. Scratch databases and servers are removed at the end.
 
-Writes bench/results/missing_persons.json and bench/results/missing_persons.md. Not a test:
-nothing here fails when a target is missed; the markdown says which targets are met.
+Writes bench/results/missing_persons.json and bench/results/missing_persons.md (``--out`` to
+change). Not a test: nothing here fails when a target is missed; the markdown says which
+targets are met. Findings and how to experiment: bench/results/missing_persons_findings.md.
 """
 from __future__ import annotations
 

@@ -59,7 +59,9 @@ def lean_rows() -> None:
     """Stands for: in ``repository.search_reports`` and ``repository.open_for_queue`` add
     ``.options(load_only(<the columns present.summary and the queue read>))``, so a list or the
     queue does not fetch and build each report's long text columns (circumstances, notes,
-    reporter, closure) that the list never shows."""
+    reporter, closure) that the list never shows. Measured on PostgreSQL at 100x (one run of 150
+    requests each, same database): queue 59/87 ms median/p95 without, 64/90 ms with; no gain
+    beyond noise, so not recommended."""
     from sqlalchemy.orm import load_only
 
     M = MissingReport
