@@ -30,15 +30,12 @@ console = Console()
 
 
 def _as_user(session, username: str):
-    from beacon.access.login import principal
-    from beacon.org.models import User
+    from beacon.access.login import acting_as
 
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = acting_as(session, username)
     if user is None:
         raise typer.BadParameter(f"no user {username!r}", param_hint="--as")
-    p = principal(user)
-    session.info["user"] = p
-    return p
+    return user
 
 
 @app.command("migrate")

@@ -57,3 +57,13 @@ def issue_token(session: Session, user: User, now: datetime, hours: int) -> str:
 def principal(user: User) -> Principal:
     return Principal(id=user.id, username=user.username, role=user.role, vetting=user.vetting,
                      division_id=user.division_id, display_name=user.display_name)
+
+
+def acting_as(session: Session, username: str) -> Principal | None:
+    """The principal for ``username``, also set as the session's acting user (for history),
+    or None if there is no such user. For the CLI, scripts and the demo, which act as a named user."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        return None
+    session.info["user"] = acting = principal(user)
+    return acting

@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from beacon import config
-from beacon.access.login import principal
+from beacon.access.login import acting_as
 from beacon.access.policy import Principal
 from beacon.db import session_factory, transaction
 from beacon.inspection import grading, service
@@ -53,7 +53,7 @@ from beacon.inspection.models import FrameworkGrade, Inspection, MostSimilarGrou
 from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidenceIn, EvidenceIn, InspectionIn,
                                        ModerationIn, PracticeIn)
 from beacon.inspection.types import Finding, Framework, Grade, Level, Result
-from beacon.org.models import Division, Force, User
+from beacon.org.models import Division, Force
 
 Progress = Callable[[str, int, int], None]
 
@@ -1185,11 +1185,9 @@ def build_inspections(engine: Engine, now: datetime, progress: Progress | None =
 
 
 def _as_inspector(session: Session) -> Principal:
-    user = session.scalars(select(User).where(User.username == INSPECTOR)).first()
-    if user is None:
+    me = acting_as(session, INSPECTOR)
+    if me is None:
         raise InspectionDemoError(f"the demo has no {INSPECTOR!r} user")
-    me = principal(user)
-    session.info["user"] = me
     return me
 
 

@@ -568,19 +568,15 @@ def report_command(inspection_id: int, as_user: str, fmt: str = "pdf", directory
     """What ``beacon report INSPECTION_ID --as USER --format pdf|html|both --out DIR`` does: write
     the report as the user (their access applies and is logged) and return the files written."""
     from beacon import settings_repo
-    from beacon.access.login import principal
+    from beacon.access.login import acting_as
     from beacon.db import make_engine, session_factory, transaction
     from beacon.errors import Invalid
-    from beacon.org.models import User
-
     if fmt not in ("pdf", "html", "both"):
         raise Invalid({"format": "must be pdf, html or both"})
     with transaction(session_factory(make_engine(database_url))) as session:
-        row = session.scalars(select(User).where(User.username == as_user)).first()
-        if row is None:
+        user = acting_as(session, as_user)
+        if user is None:
             raise Invalid({"as": f"no user {as_user!r}"})
-        user = principal(row)
-        session.info["user"] = user
         context = report_context(session, user, inspection_id, settings_repo.load(session))
     formats = ("html", "pdf") if fmt == "both" else (fmt,)
     return list(_write(context, directory, formats).values())
