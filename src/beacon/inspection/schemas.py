@@ -4,19 +4,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from beacon.inspection.models import Method, Status, Verification
 from beacon.inspection.types import Finding, Grade, Result
+from beacon.schemas import Strict
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Para = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=10_000)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[a-z0-9_.\-]+$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class InspectionIn(Strict):

@@ -36,8 +36,15 @@ from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
 from beacon.cases.child_protection.clocks import referral_acknowledgement_due
 from beacon.cases.child_protection.models import ChildReferral
-from beacon.cases.child_protection.schemas import (STATUS_LABELS, AcknowledgeIn, OutcomeIn, ReferralIn, ReferralOut,
-                                                   ResendIn, UnreferredForm)
+from beacon.cases.child_protection.schemas import (
+    STATUS_LABELS,
+    AcknowledgeIn,
+    OutcomeIn,
+    ReferralIn,
+    ReferralOut,
+    ResendIn,
+    UnreferredForm,
+)
 from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.domestic_abuse.models import RiskForm
 from beacon.cases.missing_persons import repository as mp_repo

@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn, Strict
+from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
+from beacon.schemas import Strict
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]

@@ -8,7 +8,12 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from beacon.access.policy import ListScope
-from beacon.cases.domestic_abuse.models import MaracAction, MaracMeeting, MaracReferral, RiskForm
+from beacon.cases.domestic_abuse.models import (
+    MaracAction,
+    MaracMeeting,
+    MaracReferral,
+    RiskForm,
+)
 from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.org.models import Division, Neighbourhood, PartnerBody, Section, Ward
 from beacon.people.models import Person

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn, Strict
+from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
+from beacon.schemas import Strict
 
 Level = Literal["standard", "medium", "high"]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]

@@ -29,12 +29,39 @@ from beacon.access.policy import Action, Principal, scope
 from beacon.cases.child_protection import referrals as child_referrals
 from beacon.cases.domestic_abuse import repository as repo
 from beacon.cases.domestic_abuse import rules
-from beacon.cases.domestic_abuse.instrument import LEVELS, Instrument, InstrumentError, instruments, level, score
-from beacon.cases.domestic_abuse.models import MaracAction, MaracMeeting, MaracReferral, RiskForm
-from beacon.cases.domestic_abuse.schemas import (ActionIn, ActionOut, AnswerOut, BacklogRow, BenchmarkOut,
-                                                 BenchmarkRow, ChildReferralBrief, CriterionOut, MaracReferralOut,
-                                                 MeetingIn, MeetingOut, PartyIn, ReferIn, ReviewIn, RiskFormIn,
-                                                 RiskFormOut, RiskFormSummary)
+from beacon.cases.domestic_abuse.instrument import (
+    LEVELS,
+    Instrument,
+    InstrumentError,
+    instruments,
+    level,
+    score,
+)
+from beacon.cases.domestic_abuse.models import (
+    MaracAction,
+    MaracMeeting,
+    MaracReferral,
+    RiskForm,
+)
+from beacon.cases.domestic_abuse.schemas import (
+    ActionIn,
+    ActionOut,
+    AnswerOut,
+    BacklogRow,
+    BenchmarkOut,
+    BenchmarkRow,
+    ChildReferralBrief,
+    CriterionOut,
+    MaracReferralOut,
+    MeetingIn,
+    MeetingOut,
+    PartyIn,
+    ReferIn,
+    ReviewIn,
+    RiskFormIn,
+    RiskFormOut,
+    RiskFormSummary,
+)
 from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.org.models import Division, PartnerBody

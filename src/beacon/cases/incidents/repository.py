@@ -20,8 +20,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from beacon.access.models import RecordHistory
 from beacon.access.policy import ListScope, Principal
-from beacon.cases.incidents.models import (PPU_CLOSINGS, AddressWarning, ClosureFlag, Incident, IncidentPerson,
-                                           WorkItem)
+from beacon.cases.incidents.models import (
+    PPU_CLOSINGS,
+    AddressWarning,
+    ClosureFlag,
+    Incident,
+    IncidentPerson,
+    WorkItem,
+)
 from beacon.cases.incidents.schemas import address_key, canonical_postcode
 from beacon.history import _plain
 from beacon.org.models import Division

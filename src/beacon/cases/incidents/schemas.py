@@ -6,16 +6,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cached_property
 from datetime import date, datetime, timezone
+from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC, PPU_CLOSINGS
 from beacon.cases.missing_persons.schemas import CLOCK_SKEW, _iso
 from beacon.people.models import normalise
+from beacon.schemas import Strict
 
 ROLES = ("victim", "suspect", "child", "witness", "other")
 PersonRole = Literal["victim", "suspect", "child", "witness", "other"]
@@ -62,10 +70,6 @@ def canonical_postcode(text: str) -> str:
 def address_key(address: str, postcode: str) -> tuple[str, str]:
     """How two spellings of one address are recognised as the same Location."""
     return normalise(address), "".join(postcode.split()).upper()
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PersonOnLog(Strict):

@@ -25,7 +25,12 @@ from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents.models import AddressWarning, Incident, WorkItem
-from beacon.cases.incidents.schemas import PPU_LABELS, LogRecord, WorkItemUpdateIn, future_errors
+from beacon.cases.incidents.schemas import (
+    PPU_LABELS,
+    LogRecord,
+    WorkItemUpdateIn,
+    future_errors,
+)
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.people.models import Location, Person, normalise
 

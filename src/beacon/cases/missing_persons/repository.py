@@ -8,7 +8,12 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from beacon.access.policy import ListScope
-from beacon.cases.missing_persons.models import MissingReport, RiskGrade, Status, id_from_reference
+from beacon.cases.missing_persons.models import (
+    MissingReport,
+    RiskGrade,
+    Status,
+    id_from_reference,
+)
 from beacon.cases.missing_persons.rules import Episode
 from beacon.people.models import Location, Person, normalise
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from beacon.cases.missing_persons.models import Outcome, RiskGrade
+from beacon.schemas import Strict
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -48,10 +56,6 @@ def not_after(now: datetime, model: BaseModel, *fields: str) -> dict[str, str]:
     """Errors for any of ``fields`` later than ``now`` (allowing a few minutes' clock skew)."""
     return {name: "cannot be in the future" for name in fields
             if (value := getattr(model, name)) is not None and value > now + CLOCK_SKEW}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PersonIn(Strict):

@@ -11,10 +11,24 @@ from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
 from beacon.cases.missing_persons import repository as repo
 from beacon.cases.missing_persons import rules
-from beacon.cases.missing_persons.models import (EnquiryAction, MissingReport, RiskAssessment, RiskGrade,
-                                                 Review, Status)
-from beacon.cases.missing_persons.schemas import (ActionIn, ClosureIn, PncIn, RegradeIn, ReportIn,
-                                                  ReportUpdate, ReviewIn, not_after)
+from beacon.cases.missing_persons.models import (
+    EnquiryAction,
+    MissingReport,
+    Review,
+    RiskAssessment,
+    RiskGrade,
+    Status,
+)
+from beacon.cases.missing_persons.schemas import (
+    ActionIn,
+    ClosureIn,
+    PncIn,
+    RegradeIn,
+    ReportIn,
+    ReportUpdate,
+    ReviewIn,
+    not_after,
+)
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
 from beacon.people.models import Person
 
