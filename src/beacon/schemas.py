@@ -1,8 +1,35 @@
-"""What every input model shares: unknown fields are refused, text is stripped."""
+"""What every input model shares: unknown fields are refused, text is stripped, and text may not
+hold the NUL character (PostgreSQL cannot store it, and no form or feed has a reason to send it)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+NUL_MESSAGE = "must not contain the NUL character"
+
+
+def holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(holds_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    return False
+
+
+def without_control_characters(text: str) -> str:
+    """For names we keep but did not ask for (an uploaded file's name): drop what cannot be stored."""
+    return "".join(ch for ch in text if ch >= " " or ch == "\t")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value

@@ -121,3 +121,24 @@ def test_stale_write_racing_in_the_database_is_caught(sessions, world):
         assert s.get(MissingReport, rid).circumstances == "first"
     one.close()
     two.close()
+
+
+def test_nul_characters_are_refused_naming_the_field(client, sessions):
+    """PostgreSQL cannot store NUL; anywhere it arrives it is a 422 naming the field, never a 500."""
+    headers = token(client, "officer.a")
+    before = counts(sessions)
+    r = client.post("/api/v1/missing-persons", json=report_payload(circumstances="left\x00home"), headers=headers)
+    assert r.status_code == 422 and "circumstances" in r.json()["errors"], r.text
+    r = client.get("/api/v1/missing-persons", params={"q": "a\x00b"}, headers=headers)
+    assert r.status_code == 422 and r.json()["errors"] == {"q": "must not contain the NUL character"}
+    assert counts(sessions) == before
+
+
+def test_an_uploaded_file_name_with_nul_is_kept_without_it(client):
+    r = client.post("/api/v1/incident-imports", json={"content": "0", "format": "csv", "filename": "\x00"},
+                    headers=token(client, "supervisor.a"))
+    assert r.status_code == 422 and "filename" in r.json()["errors"]
+    r = client.post("/api/v1/incident-imports", files={"file": ("logs\x00.csv", b"log_ref\n", "text/csv")},
+                    headers=token(client, "supervisor.a"))
+    assert r.status_code < 500, r.text
+    assert "\x00" not in r.json().get("filename", "")

@@ -18,7 +18,7 @@ from beacon.db import make_engine, session_factory, utcnow
 from beacon.errors import BeaconError, Conflict
 from beacon.web import pages
 from beacon.web.errors import field_errors, render_error
-from beacon.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from beacon.web.middleware import BodyLimitMiddleware, NulInAddressMiddleware, SecurityHeadersMiddleware
 from beacon.web.routes import api, auth, inspection_api, missing_persons, people, supervisor
 from beacon.web.routes import child_referrals, domestic_abuse_api, domestic_abuse_pages
 from beacon.web.routes import incidents_api, incidents_pages, inspection_pages
@@ -42,6 +42,7 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
                        max_age=None)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.MAX_BODY_BYTES)
+    app.add_middleware(NulInAddressMiddleware)
     if GOVUK_DIST.exists():
         app.mount("/assets", StaticFiles(directory=GOVUK_DIST / "assets"), name="assets")
         app.mount("/govuk", StaticFiles(directory=GOVUK_DIST), name="govuk")

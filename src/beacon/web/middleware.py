@@ -1,7 +1,9 @@
-"""Pure ASGI middleware: refuse oversized bodies before they are read; security headers."""
+"""Pure ASGI middleware: refuse oversized bodies before they are read; refuse NUL in the address;
+security headers."""
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 
 
 class BodyLimitMiddleware:
@@ -32,6 +34,35 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
             await _too_large(send, self.max_bytes)
+
+
+class NulInAddressMiddleware:
+    """422 (as for any other bad parameter) naming the parameter when the path or a query parameter holds NUL, which no page needs
+    and PostgreSQL cannot compare against."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        field = None
+        if "\x00" in scope.get("path", ""):
+            field = "path"
+        else:
+            query = (scope.get("query_string") or b"").decode("latin-1")
+            for name, value in parse_qsl(query, keep_blank_values=True):
+                if "\x00" in name or "\x00" in value:
+                    field = name.replace("\x00", "") or "query"
+                    break
+        if field is None:
+            return await self.app(scope, receive, send)
+        message = "must not contain the NUL character"
+        body = json.dumps({"detail": f"{field}: {message}", "errors": {field: message}}).encode()
+        await send({"type": "http.response.start", "status": 422,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 class _BodyTooLarge(Exception):

@@ -34,6 +34,7 @@ from beacon.cases.incidents.models import ImportBatch
 from beacon.cases.incidents.schemas import LogRecord, future_errors
 from beacon.db import utcnow
 from beacon.errors import Invalid
+from beacon.schemas import without_control_characters
 
 CSV_COLUMNS = ("log_ref", "received_at", "closed_at", "opening_code", "closing_code", "narrative", "address",
                "postcode", "division", "people")
@@ -212,7 +213,8 @@ def import_file(session: Session, user: Principal, source: Source, format: str, 
     if format not in FORMATS:
         raise Invalid({"format": "must be csv or json"})
     now = now or utcnow()
-    filename = (filename or (str(source) if not isinstance(source, bytes) else "upload"))[-200:]
+    filename = without_control_characters(
+        filename or (str(source) if not isinstance(source, bytes) else "upload"))[-200:] or "upload"
     session.info.setdefault("user", user)
     resolver = repo.Resolver(session)
     errors, rows, kept = _Errors(), 0, []
