@@ -346,5 +346,94 @@ def referrals_escalate():
     console.print(f"Escalated {len(rows)} referral(s).")
 
 
+cp_app = typer.Typer(help="Child protection cases and police protection.", no_args_is_help=True)
+app.add_typer(cp_app, name="child-protection")
+lscb_app = typer.Typer(help="Local Safeguarding Children Board meetings.", no_args_is_help=True)
+app.add_typer(lscb_app, name="lscb")
+
+
+def _refused(exc) -> None:
+    console.print(f"[red]{exc}[/red]")
+    raise typer.Exit(1)
+
+
+@cp_app.command("due")
+def cp_due(as_user: str = typer.Option(..., "--as", help="Username whose access applies."),
+           division: str = typer.Option("", help="Division code (default: the user's division, or every division)."),
+           as_json: bool = typer.Option(False, "--json")):
+    """The caseload: open cases with the next step due or overdue, soonest first."""
+    from beacon.cases.child_protection import case_views, cases
+    from beacon.errors import BeaconError
+    from beacon.org.models import Division
+
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        division_id = None
+        if division:
+            division_id = session.scalar(select(Division.id).where(Division.code == division))
+            if division_id is None:
+                raise typer.BadParameter(f"no division {division!r}", param_hint="--division")
+        today = cases.today_of(utcnow())
+        try:
+            rows = cases.caseload(session, user, today, division_id)
+        except BeaconError as exc:
+            _refused(exc)
+        out = [case_views.summary(user, r.case, None, today, r.steps) for r in rows]
+    if as_json:
+        sys.stdout.write(json.dumps([o.model_dump(mode="json") for o in out], indent=2) + "\n")
+        return
+    for o in out:
+        step = o.next_step
+        what = f"{step.label:<36} due {step.due_on:%Y-%m-%d}  {step.status_label}" if step else "strategy discussion not recorded"
+        console.print(f"case {o.id:<6} {what}")
+    console.print(f"{len(out)} open case(s); {sum(1 for o in out if o.next_step and o.next_step.status == 'overdue')} overdue.")
+
+
+@cp_app.command("protections")
+def cp_protections(as_user: str = typer.Option(..., "--as", help="Username whose access applies.")):
+    """Police protections awaiting the designated officer's review, longest waiting first."""
+    from beacon.cases.child_protection import protection
+    from beacon.errors import BeaconError
+
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        try:
+            rows = protection.list_protections(session, user, awaiting_review=True)
+        except BeaconError as exc:
+            _refused(exc)
+        for p in rows:
+            console.print(f"  police protection {p.id}: taken {p.taken_at:%Y-%m-%d %H:%M}Z by {p.taken_by}, case {p.case_id}")
+    console.print(f"{len(rows)} awaiting designated officer review.")
+
+
+@lscb_app.command("attendance")
+def lscb_attendance(as_user: str = typer.Option(..., "--as", help="Username whose access applies."),
+                    from_on: str = typer.Option("", "--from", help="First day, YYYY-MM-DD (default 12 months ago)."),
+                    to_on: str = typer.Option("", "--to", help="Last day, YYYY-MM-DD (default today).")):
+    """Per LSCB: meetings held over the period and how many had no police representation."""
+    from datetime import date
+
+    from beacon.cases.child_protection import lscb
+    from beacon.errors import BeaconError
+
+    try:
+        start_in = date.fromisoformat(from_on) if from_on else None
+        end_in = date.fromisoformat(to_on) if to_on else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"dates are written YYYY-MM-DD ({exc})") from None
+    with transaction(session_factory(make_engine())) as session:
+        user = _as_user(session, as_user)
+        try:
+            start, end = lscb.period(utcnow(), start_in, end_in)
+            rows = lscb.attendance(session, user, start, end)
+        except BeaconError as exc:
+            _refused(exc)
+        console.print(f"LSCB meetings {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+        for r in rows:
+            console.print(f"  {r.lscb.name:<48} {r.meetings:>3} held, {r.without_police:>3} without police")
+        console.print(f"  {'Total':<48} {sum(r.meetings for r in rows):>3} held, "
+                      f"{sum(r.without_police for r in rows):>3} without police")
+
+
 if __name__ == "__main__":
     app()

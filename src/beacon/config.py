@@ -81,6 +81,19 @@ SETTINGS: tuple[Setting, ...] = (
             "0.41 follows ONS mid-year population estimates for England and Wales, where women aged 16 and "
             "over are a little over 40% of all residents; a force with local figures sets its own.",
             "da.marac_benchmark"),
+    Setting("da.repeat_window_days", 365, int,
+            "Days within which a further domestic incident makes the victim a repeat victim, and within which "
+            "incidents at one address are counted for a repeat location.",
+            "da.repeat_victim"),
+    Setting("da.repeat_location_threshold", 3, int,
+            "Domestic or child-protection incidents at one address within the window that make it a repeat "
+            "location (force practice; no published threshold).",
+            "da.repeat_location"),
+    Setting("da.review_working_days", 5, int,
+            "Working days after the day a domestic abuse risk form is completed by the end of which the DVO "
+            "reviews it (audit rule da.audit.review_on_time). No national time limit is published: this is a "
+            "force-set threshold, and 5 working days is Beacon's documented default, not a national standard.",
+            "da.audit.review_on_time"),
     Setting("auth.lockout_attempts", 5, int,
             "Failed log-ins in a row that lock an account."),
     Setting("auth.lockout_minutes", 15, int,

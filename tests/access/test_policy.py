@@ -44,6 +44,18 @@ EXPECTED = {
         Role.OFFICER: ("RC", "division"), Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RCUV", "division"),
         Role.PARTNER: ("RU", "division"), Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"),
     },
+    "child_case": {
+        Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RV", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
+    "police_protection": {
+        Role.OFFICER: ("RC", "division"), Role.SUPERVISOR: ("RCV", "division"), Role.PPU: ("RCUV", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
+    "lscb_meeting": {
+        Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RV", "division"),
+        Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"), Role.INSPECTOR: ("R", "force"),
+    },
 }
 LETTER = {Action.READ: "R", Action.CREATE: "C", Action.UPDATE: "U", Action.REVIEW: "V"}
 HOME, AWAY = 1, 2

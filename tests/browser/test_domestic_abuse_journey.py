@@ -1,5 +1,5 @@
-"""The domestic abuse journey in a real browser: an officer on a phone-sized screen completes the
-DASH risk form with 14 "yes" answers for a victim with a child in the household; the DVO sees it
+"""The domestic abuse journey in a real browser: an officer on a phone-sized screen closes a
+command-and-control log as domestic, then completes the DASH risk form with 14 "yes" answers for a victim with a child in the household; the DVO sees it
 in the review queue and refers it to MARAC on the criterion shown; the children's social care
 partner acknowledges the child referral that went to its inbox when the form was saved. Axe
 (WCAG 2.1 A/AA) on every page, and screenshots of each."""
@@ -13,6 +13,10 @@ from playwright.sync_api import Page, expect
 from beacon.cases.domestic_abuse.instrument import instruments
 from tests.browser.conftest import screenshot
 from tests.domestic_abuse.helpers import build_partners
+from beacon.cases.incidents import service as incident_service
+from beacon.cases.incidents.schemas import LogRecord
+from beacon.db import transaction
+from tests.conftest import NOW
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,6 +28,19 @@ PHONE = {"width": 375, "height": 812}
 @pytest.fixture
 def partners(world, sessions):
     return build_partners(world, sessions)
+
+
+@pytest.fixture
+def open_log(world, sessions, partners) -> int:
+    """A log from the live feed, still open, at the victim's address in division A."""
+    record = LogRecord.model_validate({
+        "log_ref": "CC26/900001", "received_at": "2026-11-26T21:15:00+00:00", "opening_code": "DOMESTIC",
+        "narrative": "Synthetic test log: caller reports shouting next door.", "address": "12 Harbour View, Testport",
+        "postcode": "NP20 4XY", "division": "A",
+        "people": [{"forename": "Testy", "surname": "Neighbour", "role": "witness"}]})
+    with transaction(sessions) as s:
+        incident, _ = incident_service.receive(s, world.users["officer.a"], record, NOW)
+        return incident.id
 
 
 def sign_in(new_context, username: str, next_path: str, audit=None, phone: bool = False) -> Page:
@@ -74,9 +91,17 @@ def fill_dash(page: Page, yes: int) -> None:
         group.get_by_label(answer, exact=True).check()
 
 
-def test_dash_to_marac_and_the_partner_acknowledges(new_context, partners, axe_audit):
-    # The first officer, on a phone.
-    officer = sign_in(new_context, "officer.a", "/domestic-abuse/new", axe_audit, phone=True)
+def test_dash_to_marac_and_the_partner_acknowledges(new_context, partners, open_log, axe_audit):
+    # The first officer, on a phone, closes the log as domestic: the PPU has it at once.
+    officer = sign_in(new_context, "officer.a", f"/incidents/{open_log}", axe_audit, phone=True)
+    officer.get_by_role("group", name="How was the incident closed?").get_by_label("Domestic", exact=True).check()
+    officer.get_by_role("button", name="Close log").click()
+    expect(officer.locator(".govuk-notification-banner--success")).to_contain_text("Log closed as")
+    expect(officer.locator(".govuk-notification-banner--success")).to_contain_text("work item")
+    axe_audit.check(officer, "log closed as domestic (phone)")
+    no_sideways_scroll(officer)
+    screenshot(officer, "da-00-log-closed-phone")
+    officer.get_by_role("button", name="Complete the domestic abuse risk form").click()
     expect(officer.get_by_role("heading", name="Domestic abuse risk form", level=1)).to_be_visible()
     no_sideways_scroll(officer)
     screenshot(officer, "da-01-dash-form-phone-empty")

@@ -197,7 +197,8 @@ def test_every_criterion_is_assessed_on_verified_evidence(db, gwent):
 def test_missing_persons_computed_evidence_is_reproducible(db, gwent):
     computed = {e.computed_kind: e for e in db.scalars(select(Evidence).where(
         Evidence.inspection_id == gwent.id, Evidence.computed_kind.is_not(None)))}
-    assert set(computed) == {"mp.compliance", "mp.file_sample"}
+    assert set(computed) == {"mp.compliance", "mp.file_sample", "da.compliance", "da.file_sample", "cp.compliance",
+                             "cp.file_sample"}
     sample, rates = computed["mp.file_sample"], computed["mp.compliance"]
     params = json.loads(sample.computed_params)
     assert (params["n"], params["seed"]) == (30, 2007)

@@ -104,6 +104,27 @@ MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
     (Role.PARTNER, "child_referral"): (frozenset({R, U}), D),  # acknowledge, record the outcome
     (Role.ANALYST, "child_referral"): (frozenset({R}), F),
     (Role.CHIEF_OFFICER, "child_referral"): (frozenset({R}), F),
+    # Child protection cases and the decisions about the child (recorded under the case): the
+    # PPU works them, supervisors (DS to DI) review and decide; inspectors read pseudonymised.
+    (Role.PPU, "child_case"): (frozenset({R, C, U, V}), D),
+    (Role.SUPERVISOR, "child_case"): (frozenset({R, V}), D),
+    (Role.ANALYST, "child_case"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "child_case"): (frozenset({R}), F),
+    (Role.INSPECTOR, "child_case"): (frozenset({R}), F),
+    # Police protection (Children Act 1989 s46): any officer records it; the designated officer
+    # review (V) also needs the rank of inspector or above, checked by the service.
+    (Role.OFFICER, "police_protection"): (frozenset({R, C}), D),
+    (Role.SUPERVISOR, "police_protection"): (frozenset({R, C, V}), D),
+    (Role.PPU, "police_protection"): (frozenset({R, C, U, V}), D),
+    (Role.ANALYST, "police_protection"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "police_protection"): (frozenset({R}), F),
+    (Role.INSPECTOR, "police_protection"): (frozenset({R}), F),
+    # LSCB meetings and police attendance; an LSCB belongs to the divisions its authority's wards lie in.
+    (Role.PPU, "lscb_meeting"): (frozenset({R, C, U, V}), D),
+    (Role.SUPERVISOR, "lscb_meeting"): (frozenset({R, V}), D),
+    (Role.ANALYST, "lscb_meeting"): (frozenset({R}), F),
+    (Role.CHIEF_OFFICER, "lscb_meeting"): (frozenset({R}), F),
+    (Role.INSPECTOR, "lscb_meeting"): (frozenset({R}), F),
 }
 RECORD_TYPES = sorted({record_type for _, record_type in MATRIX})
 

@@ -46,3 +46,36 @@ def draw_sample(record_ids: Sequence[int], n: int, seed: int) -> list[int]:
     on any machine and database."""
     population = sorted(set(record_ids))
     return sorted(random.Random(seed).sample(population, min(n, len(population))))
+
+
+def by_division(checks: Mapping[int, Sequence[Check]], division_of: Mapping[int, int | None]) -> dict[str, dict]:
+    """Per division (keyed by the division id as text, records without a division left out):
+    each rule's applicable, met and rate."""
+    grouped: dict[int, dict[int, Sequence[Check]]] = {}
+    for record_id, record_checks in checks.items():
+        division = division_of.get(record_id)
+        if division is not None:
+            grouped.setdefault(division, {})[record_id] = record_checks
+    return {str(d): {k: brief(v) for k, v in rates(c).items()} for d, c in sorted(grouped.items())}
+
+
+def brief(rate: Rate) -> dict:
+    return {"applicable": rate.applicable, "met": rate.met, "rate": rate.rate}
+
+
+def spread(divisions: Mapping[str, Mapping[str, Mapping]]) -> dict[str, dict]:
+    """For each rule, how far the divisions' rates differ: the highest and lowest rate (and which
+    division), and the spread between them, over divisions where the rule applied at least once.
+    ``None`` rates (nothing applicable) are left out; a rule with no division is left out."""
+    out: dict[str, dict] = {}
+    rule_ids = sorted({rule for rules in divisions.values() for rule in rules})
+    for rule_id in rule_ids:
+        found = [(r[rule_id]["rate"], d) for d, r in divisions.items()
+                 if rule_id in r and r[rule_id]["rate"] is not None]
+        if not found:
+            continue
+        high = max(found, key=lambda x: (x[0], x[1]))
+        low = min(found, key=lambda x: (x[0], x[1]))
+        out[rule_id] = {"highest": high[0], "highest_division": high[1], "lowest": low[0],
+                        "lowest_division": low[1], "spread": high[0] - low[0], "divisions": len(found)}
+    return out

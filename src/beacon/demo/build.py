@@ -5,7 +5,10 @@ HMIC's 2007 report on Gwent Police (docs/product.md, "Figures in the seed that a
 must reproduce"): its divisions, sections, neighbourhoods and wards, local authorities and partner
 bodies, 1,493 officers and 934 police staff, demo users for every role, and 4,440 missing-person
 reports for April 2006 to March 2007 with their risk assessments, reviews and enquiries, plus a
-handful of reports open now. Every name and address is synthetic.
+handful of reports open now; and the same year's domestic abuse and child protection work
+(``beacon.demo.safeguarding``: logs, risk forms and the DVO backlog, MARAC, referrals to children's
+social care, child protection cases, police protection, LSCB meetings), with a few records live
+now. Every name and address is synthetic.
 
 The whole force is planned in memory from ``random.Random(seed)`` and then written with bulk
 Core inserts and explicit ids in one transaction, so the same seed and ``now`` give the same rows
@@ -25,11 +28,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from beacon import config
 from beacon.access.passwords import hash_password
-from beacon.demo import places, workforce
+from beacon.demo import places, safeguarding, workforce
 from beacon.demo.episodes import EpisodeMaker
 from beacon.demo.inspection import InspectionSummary, build_inspections
-from beacon.models import (Division, EnquiryAction, Force, LocalAuthority, Location, MissingReport, Neighbourhood,
-                           PartnerBody, Person, Review, RiskAssessment, Section, Staff, User, Ward)
+from beacon.models import (ChildReferral, Division, EnquiryAction, Force, Incident, LocalAuthority, Location,
+                           MissingReport, Neighbourhood, PartnerBody, Person, Review, RiskAssessment, RiskForm, Section,
+                           Staff, User, Ward)
 from beacon.org.roles import Rank
 
 DEMO_PASSWORD = "beacon-demo"
@@ -68,6 +72,20 @@ class DemoSummary:
     actions: int
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, division or "force-wide")
     inspections: InspectionSummary | None = None   # the 2007 inspections (beacon.demo.inspection)
+    # domestic abuse and child protection (beacon.demo.safeguarding); the year is April 2006 to March 2007
+    incidents: int = 0                   # every command-and-control log, the year's and those live now
+    domestic_incidents: int = 0          # the year's logs closed as domestic
+    child_protection_incidents: int = 0  # the year's logs closed as child protection
+    risk_forms: int = 0
+    unreviewed_forms_march_2007: dict[str, int] = field(default_factory=dict)  # division code -> backlog at 31 March
+    marac_meetings: int = 0
+    marac_referrals: int = 0
+    marac_actions: int = 0
+    child_referrals: int = 0
+    child_cases: int = 0
+    child_decisions: int = 0
+    police_protections: int = 0
+    lscb_meetings: int = 0
 
 
 def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
@@ -83,9 +101,57 @@ def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
     with engine.connect() as conn:
         _check_empty(conn)
 
+    geo, wf, users, addresses, maker, sg = plan(seed, now, report)
+    tables = [
+        ("force", Force, [geo.force]), ("local authorities", LocalAuthority, geo.local_authorities),
+        ("partner bodies", PartnerBody, geo.partner_bodies), ("divisions", Division, geo.divisions),
+        ("sections", Section, geo.sections), ("neighbourhoods", Neighbourhood, geo.neighbourhoods),
+        ("wards", Ward, geo.wards), ("staff", Staff, wf.rows), ("users", User, users),
+        ("locations", Location, addresses.rows), ("people", Person, maker.persons + sg.persons),
+        ("missing person reports", MissingReport, maker.reports),
+        ("risk assessments", RiskAssessment, maker.assessments), ("reviews", Review, maker.reviews),
+        ("enquiries", EnquiryAction, maker.actions), *sg.tables(),
+    ]
+    total = sum(len(rows) for _, _, rows in tables)
+    done = 0
+    with engine.begin() as conn:
+        _check_empty(conn)
+        for label, model, rows in tables:
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(model), rows[start:start + CHUNK])
+                done += len(rows[start:start + CHUNK])
+                report(f"Writing {label}", done, total)
+        if conn.dialect.name == "postgresql":
+            _advance_sequences(conn, [model.__tablename__ for _, model, _ in tables if "id" in model.__table__.c])
+
+    year = [r for r in maker.reports if r["status"].value == "closed"]
+    division_names = {d["id"]: d["name"] for d in geo.divisions}
+    summary = DemoSummary(
+        force=geo.force["name"], population=geo.force["population"], divisions=len(geo.divisions),
+        sections=len(geo.sections), neighbourhoods=len(geo.neighbourhoods), wards=len(geo.wards),
+        local_authorities=len(geo.local_authorities), partner_bodies=len(geo.partner_bodies),
+        officers=sum(1 for r in wf.rows if r["is_officer"]), staff=sum(1 for r in wf.rows if not r["is_officer"]),
+        pcsos=sum(1 for r in wf.rows if r["rank"] is Rank.PCSO), locations=len(addresses.rows),
+        care_homes=sum(1 for r in addresses.rows if r["kind"] == "care_home"),
+        persons=len(maker.persons) + len(sg.persons),
+        reports_by_grade=dict(sorted(Counter(r["risk_grade"].value for r in year).items())),
+        reports_2006_07=len(year), open_reports=len(maker.reports) - len(year),
+        risk_assessments=len(maker.assessments), reviews=len(maker.reviews), actions=len(maker.actions),
+        users=[(u["username"], u["role"].value, division_names.get(u["division_id"], "force-wide")) for u in users],
+        **sg.summary(),
+    )
+    summary.inspections = build_inspections(engine, now, progress)
+    return summary
+
+
+def plan(seed: int, now: datetime, report: Progress | None = None) -> tuple:
+    """The whole force planned in memory from ``random.Random(seed)``, nothing written: (geography,
+    workforce, users, addresses, missing-person episodes, safeguarding). ``now`` must be aware UTC.
+    The same seed and ``now`` give the same rows (the tests compare a build with a fresh plan)."""
+    report = report or (lambda stage, done, total: None)
     rng = random.Random(seed)
     settings = config.defaults()
-    plan_total = 6
+    plan_total = 7
     report("Planning the force", 0, plan_total)
     geo = places.build_geography(rng)
     report("Planning the force", 1, plan_total)
@@ -107,45 +173,9 @@ def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
         for i, row in enumerate(rows, start=1):
             row["id"] = i
     report("Planning the force", 6, plan_total)
-
-    tables = [
-        ("force", Force, [geo.force]), ("local authorities", LocalAuthority, geo.local_authorities),
-        ("partner bodies", PartnerBody, geo.partner_bodies), ("divisions", Division, geo.divisions),
-        ("sections", Section, geo.sections), ("neighbourhoods", Neighbourhood, geo.neighbourhoods),
-        ("wards", Ward, geo.wards), ("staff", Staff, wf.rows), ("users", User, users),
-        ("locations", Location, addresses.rows), ("people", Person, maker.persons),
-        ("missing person reports", MissingReport, maker.reports),
-        ("risk assessments", RiskAssessment, maker.assessments), ("reviews", Review, maker.reviews),
-        ("enquiries", EnquiryAction, maker.actions),
-    ]
-    total = sum(len(rows) for _, _, rows in tables)
-    done = 0
-    with engine.begin() as conn:
-        _check_empty(conn)
-        for label, model, rows in tables:
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(model), rows[start:start + CHUNK])
-                done += len(rows[start:start + CHUNK])
-                report(f"Writing {label}", done, total)
-        if conn.dialect.name == "postgresql":
-            _advance_sequences(conn, [model.__tablename__ for _, model, _ in tables])
-
-    year = [r for r in maker.reports if r["status"].value == "closed"]
-    division_names = {d["id"]: d["name"] for d in geo.divisions}
-    summary = DemoSummary(
-        force=geo.force["name"], population=geo.force["population"], divisions=len(geo.divisions),
-        sections=len(geo.sections), neighbourhoods=len(geo.neighbourhoods), wards=len(geo.wards),
-        local_authorities=len(geo.local_authorities), partner_bodies=len(geo.partner_bodies),
-        officers=sum(1 for r in wf.rows if r["is_officer"]), staff=sum(1 for r in wf.rows if not r["is_officer"]),
-        pcsos=sum(1 for r in wf.rows if r["rank"] is Rank.PCSO), locations=len(addresses.rows),
-        care_homes=sum(1 for r in addresses.rows if r["kind"] == "care_home"), persons=len(maker.persons),
-        reports_by_grade=dict(sorted(Counter(r["risk_grade"].value for r in year).items())),
-        reports_2006_07=len(year), open_reports=len(maker.reports) - len(year),
-        risk_assessments=len(maker.assessments), reviews=len(maker.reviews), actions=len(maker.actions),
-        users=[(u["username"], u["role"].value, division_names.get(u["division_id"], "force-wide")) for u in users],
-    )
-    summary.inspections = build_inspections(engine, now, progress)
-    return summary
+    sg = safeguarding.plan(rng, geo, wf, addresses, staff_users, settings, now, len(maker.persons) + 1)
+    report("Planning the force", 7, plan_total)
+    return geo, wf, users, addresses, maker, sg
 
 
 def _check_empty(conn: Connection) -> None:
@@ -153,7 +183,7 @@ def _check_empty(conn: Connection) -> None:
     if existing is not None:
         raise DemoError(f"the database already holds a force ({existing}); the demo is built into an empty "
                         "database only — use a new database (after `beacon.migrate.upgrade`)")
-    busy = [m.__tablename__ for m in (Staff, User, Location, Person, MissingReport)
+    busy = [m.__tablename__ for m in (Staff, User, Location, Person, MissingReport, Incident, RiskForm, ChildReferral)
             if conn.execute(select(func.count()).select_from(m)).scalar_one()]
     if busy:
         raise DemoError(f"the database is not empty (rows in {', '.join(busy)}); the demo is built into an "

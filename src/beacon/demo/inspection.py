@@ -661,13 +661,25 @@ GWENT_EVIDENCE: dict[str, list[Ev]] = {
     ],
 }
 
-# Computed evidence (service.compute_evidence over the demo's missing-person records).
+# Computed evidence (service.compute_evidence over the demo's own records: missing persons,
+# domestic abuse and child protection). Each kind is evidence for its own framework
+# (service.COMPUTED_KINDS); the DVO backlog is counted as at 31 March 2007, the end of the year
+# of records the demo holds and the time of the report's "backlog of approximately 450 cases".
 COMPUTED = (
     ("mp-compliance", "mp.compliance",
      ("mp.f.review-compliance-monitored", "mp.f.high-risk-supervised-to-criteria", "mp.f.risk-assessed-at-report")),
     ("mp-sample", "mp.file_sample",
      ("mp.f.high-risk-supervised-to-criteria", "mp.f.review-compliance-monitored", "mp.f.investigation-recorded")),
+    ("dv-compliance", "da.compliance",
+     ("dv.f.risk-forms-processed-promptly", "dv.f.marac", "dv.f.children-referred", "dv.f.incident-logs-audited")),
+    ("dv-sample", "da.file_sample", ("dv.f.risk-forms-processed-promptly", "dv.f.children-referred")),
+    ("ca-compliance", "cp.compliance",
+     ("ca.f.referral-safeguards", "ca.f.joint-investigation-criteria", "ca.f.risk-factors-recorded",
+      "ca.f.units-operate-consistently", "ca.f.incident-logs-reach-unit", "ca.f.thematic-audit")),
+    ("ca-sample", "cp.file_sample",
+     ("ca.f.risk-factors-recorded", "ca.f.joint-investigation-criteria", "ca.f.strategy-discussions")),
 )
+BACKLOG_AS_OF = date(2007, 3, 31)
 
 
 # ================================================================================================
@@ -816,19 +828,22 @@ GWENT_ASSESSMENTS: dict[str, tuple[Result, str, tuple[str, ...]]] = {
                                       ("ca-units",)),
     "ca.f.referral-safeguards": (NOT_MET, "Area for improvement: referrals are faxed paper forms with a copy in a "
                                  "binder; the process 'can - and occasionally does - fail without there being any "
-                                 "follow up', and nothing detects a referral recorded as sent but never sent.",
-                                 ("ca-referrals",)),
+                                 "follow up', and nothing detects a referral recorded as sent but never sent. "
+                                 "Computed from the force's records: {ca_ack}.", ("ca-referrals", "ca-compliance")),
     "ca.f.joint-investigation-criteria": (NOT_MET, "Area for improvement: divisional CAIUs 'do not work to a "
                                           "consistent standard in identifying those cases that should trigger a "
-                                          "joint investigation with social services'; no agreed guidance.",
-                                          ("ca-joint-investigation", "ca-consistency")),
+                                          "joint investigation with social services'; no agreed guidance. "
+                                          "Computed from the force's records against the agreed criteria: "
+                                          "{ca_joint}.", ("ca-joint-investigation", "ca-consistency",
+                                                          "ca-compliance", "ca-sample")),
     "ca.f.risk-factors-recorded": (NOT_MET, "Area for improvement: 'there is no formal process for identifying "
                                    "whether all or some of the risk factors have been considered, and possibly then "
-                                   "discounted, to support decisions made'.", ("ca-risk-factors",)),
+                                   "discounted, to support decisions made'. Computed from the force's records: "
+                                   "{ca_factors}; {ca_sample}.", ("ca-risk-factors", "ca-compliance", "ca-sample")),
     "ca.f.units-operate-consistently": (NOT_MET, "Area for improvement: the terms of reference are force policy but "
                                         "'in reality the division-based units all operate differently'; the same "
-                                        "case may go to a specialist or to a uniformed constable.",
-                                        ("ca-consistency",)),
+                                        "case may go to a specialist or to a uniformed constable. Computed from the "
+                                        "force's records: {ca_joint_divisions}.", ("ca-consistency", "ca-compliance")),
     "ca.f.thematic-audit": (NOT_MET, "Area for improvement: no periodic thematic audit of child abuse work to test "
                             "compliance, consistency, staffing and workloads for chief officers.", ("ca-audit",)),
     "ca.f.lscb-attendance": (PARTLY, "Police are represented on all five LSCBs and the policy is clear, but LSCB "
@@ -841,7 +856,8 @@ GWENT_ASSESSMENTS: dict[str, tuple[Result, str, tuple[str, ...]]] = {
                                         ("ca-supervision",)),
     "ca.f.incident-logs-reach-unit": (PARTLY, "Logs closed as child protection reach the PPU automatically and "
                                       "addresses are flagged, but there is no audit of logs that were not closed "
-                                      "that way.", ("ca-incident-logs",)),
+                                      "that way. Beacon's audit with the closure signals: {ca_logs}.",
+                                      ("ca-incident-logs", "ca-compliance")),
     "ca.f.staff-welfare": (NOT_MET, "Counselling required by policy is not booked in practice and nothing follows.",
                            ("ca-welfare",)),
     "ca.g.investigator-training": (PARTLY, "The JICA package is being assessed against the Centrex standard and not "
@@ -876,14 +892,18 @@ GWENT_ASSESSMENTS: dict[str, tuple[Result, str, tuple[str, ...]]] = {
                                             "dv.f.risk-forms-processed-promptly, not an absence of risk "
                                             "identification.", ("dv-risk-identifier", "dv-backlog")),
     "dv.f.marac": (MET, "MARACs in two divisions and Home Office funding just received for the third, under a "
-                   "comprehensive MARAC policy that complies with ACPO guidance.", ("dv-marac", "dv-policy")),
+                   "comprehensive MARAC policy that complies with ACPO guidance. Computed from the force's records: "
+                   "{dv_marac}.", ("dv-marac", "dv-policy", "dv-compliance")),
     "dv.f.risk-forms-processed-promptly": (NOT_MET, "Area for improvement: a backlog of about 450 DV1 cases in two "
-                                           "divisions dating back to December 2006.", ("dv-backlog",)),
+                                           "divisions dating back to December 2006. Computed from the force's "
+                                           "records: {dv_backlog}; {dv_review}; {dv_sample}.",
+                                           ("dv-backlog", "dv-compliance", "dv-sample")),
     "dv.f.children-referred": (NOT_MET, "Area for improvement: the faxed paper referral for children in DV "
-                               "households 'can and does fail without there being any follow up'.",
-                               ("dv-children",)),
+                               "households 'can and does fail without there being any follow up'. Computed "
+                               "from the force's records: {dv_children}.", ("dv-children", "dv-compliance", "dv-sample")),
     "dv.f.incident-logs-audited": (PARTLY, "Logs closed as DV reach the PPU automatically, but there is no audit "
-                                   "of logs that should have been closed as DV.", ("dv-incident-logs",)),
+                                   "of logs that should have been closed as DV. Beacon's audit with the closure "
+                                   "signals: {dv_logs}.", ("dv-incident-logs", "dv-compliance")),
     "dv.f.risk-information-recorded": (PARTLY, "The DV1 is only partially entered on FUD; most of its information is "
                                        "on no force system and cannot be analysed.", ("dv-recording",)),
     "dv.f.investigations-supervised": (NOT_MET, "The DSs (DV) do not set or review investigation strategies; "
@@ -1109,7 +1129,8 @@ def _check_data() -> None:
     lib = service.library(LIBRARY)
     for fid in FRAMEWORKS:
         fw = lib.framework(fid)
-        keys = {e.key for e in GWENT_EVIDENCE[fid]} | {k for k, _, _ in COMPUTED if fid == "missing_persons"}
+        keys = {e.key for e in GWENT_EVIDENCE[fid]} | {k for k, kind, _ in COMPUTED
+                                                       if service.COMPUTED_KINDS[kind].framework_id == fid}
         ids = {c.id for c in fw.criteria}
         for ev in GWENT_EVIDENCE[fid]:
             unknown = set(ev.criteria) - ids
@@ -1222,6 +1243,90 @@ def _figures(session: Session, computed: dict[str, dict]) -> dict[str, str]:
     }
 
 
+def _share(rate: dict, none: str) -> str:
+    """'1,234 of 5,678 (22%)', or ``none`` where the rule applied to no record."""
+    if not rate["applicable"]:
+        return none
+    return f"{rate['met']:,} of {rate['applicable']:,} ({rate['met'] / rate['applicable']:.0%})"
+
+
+def _division_rates(by_division: dict, rule_id: str, codes: dict[int, str]) -> list[tuple[str, float]]:
+    return sorted((f"{codes.get(int(d), d)} Division", r[rule_id]["rate"]) for d, r in by_division.items()
+                  if rule_id in r and r[rule_id]["rate"] is not None)
+
+
+def _dv_figures(session: Session, computed: dict[str, dict]) -> dict[str, str]:
+    """The computed domestic abuse figures the assessments quote; each reads as a clause, also when
+    the demo holds no domestic abuse records."""
+    from beacon.assurance import domestic_abuse as da
+
+    codes = {d.id: d.code for d in session.scalars(select(Division))}
+    result, sample = computed["dv-compliance"], computed["dv-sample"]
+    rates = result["rates"]
+    backlog = result["backlog"]
+    as_of = f"{BACKLOG_AS_OF.day} {BACKLOG_AS_OF:%B %Y}"
+    per = ", ".join(f"{codes.get(int(d), d)} Division {row['unreviewed']:,}"
+                    for d, row in backlog["by_division"].items())
+    no_marac = [f"{codes.get(int(d), d)} Division" for d, has in result["marac_divisions"].items() if not has]
+    unheard = rates[da.MARAC_AVAILABLE]
+    sample_review = sample["rates"][da.REVIEW]
+    return {
+        "dv_backlog": (f"{backlog['total']:,} risk forms were awaiting DVO review as at {as_of} ({per})"
+                       if backlog["total"] else f"no risk form was awaiting DVO review as at {as_of}"),
+        "dv_review": (f"reviewed within {result['review_working_days']} working days: "
+                      + _share(rates[da.REVIEW], "no risk form was due for review in the period")),
+        "dv_sample": (f"in the file sample of {sample['n']} (seed {sample['seed']}), "
+                      + (f"{sample_review['met']} of {sample_review['applicable']} were reviewed in time"
+                         if sample_review["applicable"] else "no form was due for review")),
+        "dv_marac": ("high-risk victims referred to MARAC: " + _share(rates[da.MARAC], "no high-risk form in the period")
+                     + (f"; {unheard['applicable'] - unheard['met']:,} high-risk victims were in a division without "
+                        f"a MARAC ({', '.join(no_marac)})" if no_marac and unheard["applicable"] else "")),
+        "dv_children": ("forms recording children in the household that were referred to children's social care: "
+                        + _share(rates[da.CHILDREN], "no form recorded children in the household")
+                        + (f"; of the {result['child_referrals']['made']:,} referrals, "
+                           f"{result['child_referrals']['never_acknowledged']:,} were never acknowledged or never sent"
+                           if result["child_referrals"]["made"] else "")),
+        "dv_logs": ("logs with domestic signals closed as domestic: "
+                    + _share(rates[da.LOG_CLOSURE], f"no domestic log among the {result['logs_examined']:,} examined")),
+    }
+
+
+def _ca_figures(session: Session, computed: dict[str, dict]) -> dict[str, str]:
+    """The computed child protection figures the assessments quote (clauses, with or without records)."""
+    from beacon.assurance import child_protection as cp
+
+    codes = {d.id: d.code for d in session.scalars(select(Division))}
+    result, sample = computed["ca-compliance"], computed["ca-sample"]
+    rates = result["rates"]
+    joint = _division_rates(result["by_division"], cp.JOINT, codes)
+    spread = result["spread"].get(cp.JOINT)
+    by_division = ", ".join(f"{d} {r:.0%}" for d, r in joint)
+    sample_factors = sample["rates"][cp.CONSIDERED]
+    return {
+        "ca_ack": ("referrals acknowledged within 1 working day: "
+                   + _share(rates[cp.ACKNOWLEDGED], "no referral was due in the period")
+                   + f"; {result['never_acknowledged']['total']:,} never acknowledged and "
+                     f"{result['never_sent']['total']:,} never sent"),
+        "ca_joint": ("joint-investigation decisions consistent with them: "
+                     + _share(rates[cp.JOINT], "no joint-investigation decision recorded in the period")
+                     + (f", from {spread['lowest']:.0%} in {codes.get(int(spread['lowest_division']), '')} Division "
+                        f"to {spread['highest']:.0%} in {codes.get(int(spread['highest_division']), '')} Division"
+                        if spread and spread["divisions"] > 1 else "")),
+        "ca_joint_divisions": ("joint-investigation decisions consistent with the agreed criteria by division: "
+                               + (by_division or "no decision recorded")),
+        "ca_factors": ("decisions recording every agreed risk factor as considered: "
+                       + _share(rates[cp.CONSIDERED], "no decision recorded in the period")
+                       + "; discounted factors with a reason: "
+                       + _share(rates[cp.REASONS], "no factor discounted")),
+        "ca_sample": (f"in the file sample of {sample['n']} cases (seed {sample['seed']}), "
+                      + (f"{sample_factors['met']} of {sample_factors['applicable']} had every factor considered in "
+                         "every decision" if sample_factors["applicable"] else "no case had a recorded decision")),
+        "ca_logs": ("logs with child protection signals closed as child protection: "
+                    + _share(rates[cp.LOG_CLOSURE],
+                             f"no child protection log among the {result['logs_examined']:,} examined")),
+    }
+
+
 def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: datetime,
                    step: Callable[[int], None]) -> dict:
     lib = service.library(LIBRARY)
@@ -1248,11 +1353,11 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
         me = _as_inspector(s)
         for key, kind, criteria in COMPUTED:
             row = service.compute_evidence(s, me, iid, ComputedEvidenceIn(
-                kind=kind, framework_id="missing_persons", criterion_ids=list(criteria), n=SAMPLE_N,
-                seed=SAMPLE_SEED), settings, now)
+                kind=kind, criterion_ids=list(criteria), n=SAMPLE_N, seed=SAMPLE_SEED,
+                as_of=BACKLOG_AS_OF if kind == "da.compliance" else None), settings, now)
             keys[key] = row.id
             computed[key] = json.loads(row.computed_result)
-        figures = _figures(s, computed)
+        figures = {**_figures(s, computed), **_dv_figures(s, computed), **_ca_figures(s, computed)}
     step(2)
     # 3. Every criterion assessed, then graded by the engine.
     with transaction(factory) as s:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ from beacon.org.models import Division, Force, LocalAuthority, Neighbourhood, Se
 from beacon.org.roles import Rank
 
 __all__ = ["report_context", "render_html", "render_pdf", "write_report", "report_command", "grade_chart",
-           "SECTION_HEADINGS"]
+           "bar_chart", "SECTION_HEADINGS"]
 
 LONDON = ZoneInfo("Europe/London")
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "web" / "templates" / "report"
@@ -220,6 +220,50 @@ def grade_chart(counts: Mapping[Grade, int], title: str, chart_id: str, highligh
     return Markup("".join(parts))
 
 
+def bar_chart(bars: Iterable[tuple[str, float]], title: str, chart_id: str, percent: bool = False) -> Markup:
+    """An inline SVG bar chart of one figure per division (a count, or a share drawn on 0-100%),
+    like :func:`grade_chart`: no script, WeasyPrint renders it, ``role="img"`` with a ``<title>``
+    and a ``<desc>`` giving every value; the same figures are in the table beside it."""
+    bars = list(bars)
+    width, height, left, right, top, bottom = 340, 210, 44, 10, 34, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    label = (lambda v: f"{v:.0%}") if percent else (lambda v: f"{int(v):,}")
+    if percent:
+        scale_top, step = 1.0, 0.25
+    else:
+        peak = int(max((v for _, v in bars), default=0)) or 1
+        step = max(1, -(-peak // 4))
+        scale_top = step * -(-peak // step)
+    slot = plot_w / max(len(bars), 1)
+    bar_w = slot * 0.56
+    desc = "; ".join(f"{name} {label(v)}" for name, v in bars) or "no values"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="beacon-chart" role="img" '
+             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+             f'<title id="{chart_id}-title">{escape(title)}</title>',
+             f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+             '<g font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c">']
+    tick = 0.0
+    while tick <= scale_top + 1e-9:
+        y = top + plot_h - plot_h * tick / scale_top
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#b1b4b6" '
+                     f'stroke-width="{1 if tick else 1.5}"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{label(tick)}</text>')
+        tick += step
+    for i, (name, v) in enumerate(bars):
+        x = left + slot * i + (slot - bar_w) / 2
+        h = plot_h * min(v, scale_top) / scale_top
+        y = top + plot_h - h
+        if v:
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="#1d70b8"/>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle" '
+                     f'font-weight="bold">{label(v)}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
+                     f'{escape(name)}</text>')
+    parts.append("</g></svg>")
+    return Markup("".join(parts))
+
+
 # --- gathering --------------------------------------------------------------------------------
 
 def _introduction(lib, inspection, settings: Mapping[str, object]) -> dict:
@@ -361,6 +405,105 @@ def _missing_person_figures(session: Session, user: Principal, inspection) -> di
                               reported_to=base["reported_to"])}
 
 
+def _rate_text(rate: Mapping) -> str:
+    if not rate.get("applicable"):
+        return "none applicable"
+    return f"{_n(rate['met'])} of {_n(rate['applicable'])} ({rate['met'] / rate['applicable']:.0%})"
+
+
+def _rate_rows(result: Mapping, rule_ids: Iterable[str]) -> list[dict]:
+    from beacon import rules
+
+    out = []
+    for rule_id in rule_ids:
+        rate = result["rates"].get(rule_id)
+        if rate is None:
+            continue
+        versions = rules.versions(rule_id)
+        out.append({"rule_id": rule_id, "title": rate["title"], "met": rate["met"], "applicable": rate["applicable"],
+                    "rate": rate["rate"], "text": _rate_text(rate), "failing": len(rate.get("failing", [])),
+                    "source": versions[-1].source if versions else ""})
+    return out
+
+
+def _latest_computed(evidence, kind: str):
+    rows = [e for e in evidence if e.computed_kind == kind]
+    return rows[-1] if rows else None
+
+
+def _computed_figures(session: Session, inspection, fw: Framework, evidence) -> dict | None:
+    """The figures of the framework's latest compliance evidence computed from the force's records
+    (da.compliance for Domestic Violence, cp.compliance for Child Abuse), by division, each with
+    the API path of the evidence item that holds the records behind it."""
+    from beacon.assurance import child_protection as cp
+    from beacon.assurance import domestic_abuse as da
+
+    kind = {"domestic_violence": "da.compliance", "child_abuse": "cp.compliance"}.get(fw.id)
+    row = _latest_computed(evidence, kind) if kind else None
+    if row is None:
+        return None
+    result = json.loads(row.computed_result)
+    divisions = list(session.scalars(select(Division).order_by(Division.code)))
+    names = {str(d.id): d.name for d in divisions}
+    codes = {str(d.id): d.code for d in divisions}
+    chart_id = f"chart-{fw.id.replace('_', '-')}-divisions"
+    out = {"kind": kind, "evidence_id": row.id, "title": row.title,
+           "api": _api(f"inspections/{inspection.id}/evidence/{row.id}"),
+           "page": f"/inspections/{inspection.id}/evidence/{row.id}"}
+    by_division = result.get("by_division", {})
+
+    def division_rate(d: str, rule_id: str) -> dict:
+        return by_division.get(d, {}).get(rule_id, {"applicable": 0, "met": 0, "rate": None})
+
+    if kind == "da.compliance":
+        backlog = result["backlog"]
+        as_of = datetime.fromisoformat(backlog["as_of"])
+        rows = []
+        for d in (str(x.id) for x in divisions):
+            b = backlog["by_division"].get(d, {"unreviewed": 0, "oldest_completed_at": None})
+            oldest = b.get("oldest_completed_at")
+            rows.append({"division": names[d], "code": codes[d], "backlog": b["unreviewed"],
+                         "backlog_text": _n(b["unreviewed"]),
+                         "oldest": day_text(datetime.fromisoformat(oldest).astimezone(LONDON).date()) if oldest else "",
+                         "review": _rate_text(division_rate(d, da.REVIEW)),
+                         "marac": "Yes" if result.get("marac_divisions", {}).get(d) else "No",
+                         "marac_referral": _rate_text(division_rate(d, da.MARAC))})
+        out.update({
+            "rates": _rate_rows(result, (da.REVIEW, da.MARAC, da.MARAC_AVAILABLE, da.CHILDREN, da.LOG_CLOSURE)),
+            "forms": result["forms"], "logs_examined": result["logs_examined"],
+            "review_working_days": result["review_working_days"],
+            "child_referrals": result.get("child_referrals"),
+            "backlog_total": backlog["total"], "backlog_as_of": day_text(as_of.astimezone(LONDON).date()),
+            "backlog_api": _api("domestic-abuse/backlog", as_of=_utc_iso(as_of)),
+            "divisions": rows,
+            "chart": bar_chart([(r["code"], r["backlog"]) for r in rows],
+                               f"Risk forms awaiting DVO review as at {day_text(as_of.astimezone(LONDON).date())}, "
+                               "by division", chart_id)})
+        return out
+    rows = []
+    for d in (str(x.id) for x in divisions):
+        joint = division_rate(d, cp.JOINT)
+        rows.append({"division": names[d], "code": codes[d], "joint": _rate_text(joint), "joint_rate": joint["rate"],
+                     "acknowledged": _rate_text(division_rate(d, cp.ACKNOWLEDGED)),
+                     "factors": _rate_text(division_rate(d, cp.CONSIDERED)),
+                     "never_acknowledged": _n(result["never_acknowledged"]["by_division"].get(d, 0))})
+    spread = result.get("spread", {}).get(cp.JOINT)
+    out.update({
+        "rates": _rate_rows(result, (cp.ACKNOWLEDGED, cp.CONSIDERED, cp.REASONS, cp.JOINT, cp.CONFERENCE,
+                                     cp.LOG_CLOSURE)),
+        "referrals": result["referrals"], "decisions": result["decisions"], "cases": result["cases"],
+        "logs_examined": result["logs_examined"],
+        "never_acknowledged": result["never_acknowledged"]["total"], "never_sent": result["never_sent"]["total"],
+        "spread": ({"lowest": f"{spread['lowest']:.0%}", "lowest_division": names.get(spread["lowest_division"], ""),
+                    "highest": f"{spread['highest']:.0%}", "highest_division": names.get(spread["highest_division"], ""),
+                    "points": round(spread["spread"] * 100)} if spread and spread["divisions"] > 1 else None),
+        "divisions": rows,
+        "chart": bar_chart([(r["code"], r["joint_rate"]) for r in rows if r["joint_rate"] is not None],
+                           "Joint-investigation decisions consistent with the agreed criteria, by division",
+                           chart_id, percent=True)})
+    return out
+
+
 def _evidence_item(e) -> dict:
     return {"id": e.id, "title": e.title, "summary": e.summary, "method": e.method.value.replace("_", " "),
             "source": e.source, "gathered_on": day_text(e.gathered_on), "computed": bool(e.computed_kind),
@@ -383,6 +526,7 @@ def _framework_section(session: Session, user: Principal, inspection, fw: Framew
         "id": fw.id, "anchor": f"framework-{fw.id.replace('_', '-')}", "title": fw.title, "area": fw.area,
         "short_title": _short_title(fw), "graded": fw.graded, "national_context": fw.description,
         "force_context_items": context_items, "missing_persons": None, **by_finding,
+        "computed": _computed_figures(session, inspection, fw, evidence),
         "grade": None, "national": None,
         "traces": {"evidence": _api(f"inspections/{iid}/evidence"), "grades": _api(f"inspections/{iid}/grades"),
                    "assessments": _api(f"inspections/{iid}/assessments"),

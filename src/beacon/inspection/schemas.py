@@ -56,12 +56,21 @@ class EvidenceIn(Strict):
     criterion_ids: list[Slug] = Field(default_factory=list, max_length=50)
 
 
+ComputedKind = Literal["mp.compliance", "mp.file_sample", "da.compliance", "da.file_sample", "cp.compliance",
+                       "cp.file_sample"]
+
+
 class ComputedEvidenceIn(Strict):
-    kind: Literal["mp.compliance", "mp.file_sample"]
-    framework_id: Slug = "missing_persons"
+    """``framework_id`` defaults to the kind's framework (mp.* missing_persons, da.*
+    domestic_violence, cp.* child_abuse); another framework is refused naming ``framework_id``.
+    ``as_of`` (da.compliance only): the day at the end of which the DVO backlog is counted
+    (default the last day of the inspection period)."""
+    kind: ComputedKind
+    framework_id: Slug | None = None
     criterion_ids: list[Slug] = Field(default_factory=list, max_length=50)
     n: int = Field(default=30, ge=1, le=1000)
     seed: int = Field(default=2007, ge=0, le=2**31 - 1)
+    as_of: date | None = None
 
 
 class AssessmentIn(Strict):

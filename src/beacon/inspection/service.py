@@ -4,9 +4,9 @@ correction is a new edition that names its reason."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import asdict
-from datetime import date, datetime, time, timezone
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal
+from beacon.assurance import child_protection as cp_audit
+from beacon.assurance import domestic_abuse as da_audit
 from beacon.assurance import missing_persons as mp_audit
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.inspection import grading
@@ -193,34 +195,165 @@ def _period(inspection: Inspection) -> tuple[datetime, datetime]:
     return start, end
 
 
+@dataclass(frozen=True)
+class ComputedKind:
+    """One kind of computed evidence: the framework it is evidence for, the records it reads (the
+    access-log record type), and how it is computed, titled and summarised. ``identity`` (file
+    samples only) shows the person behind one sampled record."""
+    framework_id: str
+    record: str
+    source: str
+    method: str
+    compute: Callable[..., tuple[dict, dict]]      # (session, since, until, data, settings, now, inspection) -> (result, params)
+    title: Callable[[dict, ComputedEvidenceIn], str]
+    summary: Callable[[Session, dict], str]
+    identity: Callable[[Session, int], dict] | None = None
+
+
+def _rates_summary(_session: Session, result: dict) -> str:
+    return "; ".join(f"{r['title']}: {r['met']} of {r['applicable']}" for r in result["rates"].values())
+
+
+def _division_codes(session: Session) -> dict[str, str]:
+    from beacon.org.models import Division
+
+    return {str(d.id): d.code for d in session.scalars(select(Division))}
+
+
+def _da_summary(session: Session, result: dict) -> str:
+    backlog = result["backlog"]
+    codes = _division_codes(session)
+    per = ", ".join(f"{codes.get(d, d)} {row['unreviewed']}" for d, row in backlog["by_division"].items())
+    as_of = datetime.fromisoformat(backlog["as_of"]).astimezone(LONDON)
+    return (_rates_summary(session, result) + f"; risk forms awaiting DVO review as at {as_of:%d %B %Y}: "
+            f"{backlog['total']}" + (f" ({per})" if per else ""))
+
+
+def _cp_summary(session: Session, result: dict) -> str:
+    text = _rates_summary(session, result)
+    joint = result.get("spread", {}).get(cp_audit.JOINT)
+    if joint:
+        codes = _division_codes(session)
+        text += (f"; joint decisions consistent ranged from {joint['lowest']:.0%} ({codes.get(joint['lowest_division'], '')}) "
+                 f"to {joint['highest']:.0%} ({codes.get(joint['highest_division'], '')})")
+    return (text + f"; referrals never acknowledged: {result['never_acknowledged']['total']}; never sent: "
+            f"{result['never_sent']['total']}")
+
+
+def _period_params(since: datetime, until: datetime, **more) -> dict:
+    return {"since": since.isoformat(), "until": until.isoformat(), **more}
+
+
+def _as_of(inspection: Inspection, data: ComputedEvidenceIn) -> datetime:
+    day = data.as_of or (inspection.period_end - timedelta(days=1))
+    return datetime.combine(day, time.max, tzinfo=LONDON).astimezone(timezone.utc)
+
+
+def _compliance(audit):
+    def run(session, since, until, data, settings, now, inspection):
+        return audit.compliance(session, since, until, settings, now), _period_params(since, until)
+    return run
+
+
+def _da_compliance(session, since, until, data, settings, now, inspection):
+    as_of = _as_of(inspection, data)
+    result = da_audit.compliance(session, since, until, settings, now, as_of=as_of)
+    return result, _period_params(since, until, as_of=as_of.isoformat())
+
+
+def _sample(audit):
+    def run(session, since, until, data, settings, now, inspection):
+        result = audit.file_sample(session, since, until, data.n, data.seed, settings, now)
+        return result, _period_params(since, until, n=data.n, seed=data.seed)
+    return run
+
+
+def _person(person) -> dict:
+    return {"name": person.full_name,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None}
+
+
+def _mp_identity(session: Session, record_id: int) -> dict:
+    from beacon.cases.missing_persons.models import MissingReport
+
+    report = session.get(MissingReport, record_id)
+    return {"reference": report.reference, **_person(report.person)}
+
+
+def _da_identity(session: Session, record_id: int) -> dict:
+    from beacon.cases.domestic_abuse.models import RiskForm
+    from beacon.people.models import Person
+
+    form = session.get(RiskForm, record_id)
+    return {"reference": f"risk form {record_id}", **_person(session.get(Person, form.victim_id))}
+
+
+def _cp_identity(session: Session, record_id: int) -> dict:
+    from beacon.cases.child_protection.models import ChildCase
+    from beacon.people.models import Person
+
+    case = session.get(ChildCase, record_id)
+    return {"reference": f"child case {record_id}", **_person(session.get(Person, case.child_id))}
+
+
+_MP_SOURCE, _DA_SOURCE = "Beacon missing-person records", "Beacon domestic abuse risk forms, MARAC referrals and logs"
+_CP_SOURCE = "Beacon child referrals, cases, decisions and logs"
+COMPUTED_KINDS: dict[str, ComputedKind] = {
+    "mp.compliance": ComputedKind(
+        "missing_persons", "missing_report", _MP_SOURCE, "data", _compliance(mp_audit),
+        lambda r, d: "Compliance with missing-person policy, computed from every record", _rates_summary),
+    "mp.file_sample": ComputedKind(
+        "missing_persons", "missing_report", _MP_SOURCE, "case_file_sample", _sample(mp_audit),
+        lambda r, d: f"Case-file sample of {r['n']} missing-person reports (seed {d.seed})", _rates_summary,
+        _mp_identity),
+    "da.compliance": ComputedKind(
+        "domestic_violence", "da_form", _DA_SOURCE, "data", _da_compliance,
+        lambda r, d: "Domestic abuse risk forms, MARAC referrals and logs audited against the rules, from every record",
+        _da_summary),
+    "da.file_sample": ComputedKind(
+        "domestic_violence", "da_form", _DA_SOURCE, "case_file_sample", _sample(da_audit),
+        lambda r, d: f"Case-file sample of {r['n']} domestic abuse risk forms (seed {d.seed})", _rates_summary,
+        _da_identity),
+    "cp.compliance": ComputedKind(
+        "child_abuse", "child_case", _CP_SOURCE, "data", _compliance(cp_audit),
+        lambda r, d: "Child referrals, decisions and joint investigations audited against the rules, from every record",
+        _cp_summary),
+    "cp.file_sample": ComputedKind(
+        "child_abuse", "child_case", _CP_SOURCE, "case_file_sample", _sample(cp_audit),
+        lambda r, d: f"Case-file sample of {r['n']} child protection cases (seed {d.seed})", _rates_summary,
+        _cp_identity),
+}
+
+
 def compute_evidence(session: Session, user: Principal, inspection_id: int, data: ComputedEvidenceIn,
                      settings: Mapping[str, object], now: datetime) -> Evidence:
-    """Evidence computed from Beacon's own missing-person records over the inspection period
-    (period_end exclusive): compliance rates, or a case-file sample drawn with a recorded seed."""
+    """Evidence computed from Beacon's own records over the inspection period (period_end
+    exclusive): compliance rates, or a case-file sample drawn with a recorded seed. Each kind
+    (``COMPUTED_KINDS``) is evidence for one framework; asking for it on another is refused
+    naming ``framework_id``."""
+    kind = COMPUTED_KINDS[data.kind]
+    framework_id = data.framework_id or kind.framework_id
+    if framework_id != kind.framework_id:
+        raise Invalid({"framework_id": f"{data.kind} is evidence for the {kind.framework_id} framework, "
+                                       f"not {framework_id}"})
+    if data.as_of is not None and data.kind != "da.compliance":
+        raise Invalid({"as_of": "only da.compliance counts a backlog as at a date"})
     inspection = fetch(session, user, inspection_id, Action.UPDATE)
     _writable(inspection)
-    framework = _in_inspection(inspection, data.framework_id)
+    framework = _in_inspection(inspection, framework_id)
     _check_criteria(framework, data.criterion_ids)
     since, until = _period(inspection)
-    if data.kind == "mp.compliance":
-        result = mp_audit.compliance(session, since, until, settings, now)
-        params = {"since": since.isoformat(), "until": until.isoformat()}
-        title, method = "Compliance with missing-person policy, computed from every record", "data"
-        summary = "; ".join(f"{r['title']}: {r['met']} of {r['applicable']}" for r in result["rates"].values())
-    else:
-        result = mp_audit.file_sample(session, since, until, data.n, data.seed, settings, now)
-        params = {"since": since.isoformat(), "until": until.isoformat(), "n": data.n, "seed": data.seed}
-        title, method = f"Case-file sample of {result['n']} missing-person reports (seed {data.seed})", "case_file_sample"
-        summary = "; ".join(f"{r['title']}: {r['met']} of {r['applicable']}" for r in result["rates"].values())
-    evidence = Evidence(inspection_id=inspection_id, framework_id=data.framework_id, method=method, title=title,
-                        summary=summary, source="Beacon missing-person records", gathered_on=now.date(),
-                        recorded_by=user.username, verification=Verification.VERIFIED, computed_kind=data.kind,
-                        computed_params=json.dumps(params), computed_result=json.dumps(result),
+    result, params = kind.compute(session, since, until, data, settings, now, inspection)
+    evidence = Evidence(inspection_id=inspection_id, framework_id=framework_id, method=kind.method,
+                        title=kind.title(result, data), summary=kind.summary(session, result), source=kind.source,
+                        gathered_on=now.date(), recorded_by=user.username, verification=Verification.VERIFIED,
+                        computed_kind=data.kind, computed_params=json.dumps(params), computed_result=json.dumps(result),
                         criteria=[EvidenceCriterion(criterion_id=c) for c in data.criterion_ids])
     session.add(evidence)
     session.flush()
     note(session, user, "create", "evidence", evidence.id, detail=f"computed {data.kind}")
-    note(session, user, "read", "missing_report", "", detail=f"evidence {evidence.id}: {result.get('n', result.get('reports'))} records")
+    count = result.get("n", result.get("reports", result.get("forms", result.get("cases"))))
+    note(session, user, "read", kind.record, "", detail=f"evidence {evidence.id}: {count} records")
     return evidence
 
 
@@ -228,20 +361,18 @@ def reveal_sampled_identity(session: Session, user: Principal, inspection_id: in
                             record_id: int) -> dict:
     """An inspector sees names only where a case-file sample needs them: the record must be in
     that evidence item's sample, and every reveal is logged against the record."""
-    from beacon.cases.missing_persons.models import MissingReport
-
     fetch(session, user, inspection_id, Action.UPDATE)
     evidence = session.get(Evidence, evidence_id)
-    if evidence is None or evidence.inspection_id != inspection_id or evidence.computed_kind != "mp.file_sample":
+    kind = COMPUTED_KINDS.get(evidence.computed_kind or "") if evidence is not None else None
+    if evidence is None or evidence.inspection_id != inspection_id or kind is None or kind.identity is None:
         raise NotFound(f"no case-file sample {evidence_id} in inspection {inspection_id}")
     sampled = {case["record_id"] for case in json.loads(evidence.computed_result).get("cases", [])}
     if record_id not in sampled:
-        note(session, user, "reveal", "missing_report", record_id, "denied", f"not in sample {evidence_id}")
+        note(session, user, "reveal", kind.record, record_id, "denied", f"not in sample {evidence_id}")
         raise Invalid({"record_id": f"record {record_id} is not in sample {evidence_id}"})
-    report = session.get(MissingReport, record_id)
-    note(session, user, "reveal", "missing_report", record_id, detail=f"file sample {evidence_id}")
-    return {"record_id": record_id, "reference": report.reference, "name": report.person.full_name,
-            "date_of_birth": report.person.date_of_birth.isoformat() if report.person.date_of_birth else None}
+    shown = kind.identity(session, record_id)
+    note(session, user, "reveal", kind.record, record_id, detail=f"file sample {evidence_id}")
+    return {"record_id": record_id, **shown}
 
 
 def assess(session: Session, user: Principal, inspection_id: int, criterion_id: str, data: AssessmentIn,

@@ -22,6 +22,7 @@ HMIC_GWENT_2007 = "HMIC inspection report, Gwent Police (October 2007)"
 DASH_RIC = ("CAADA-DASH Risk Identification Checklist (CAADA, now SafeLives), from the ACPO "
             "DASH 2009 risk model")
 MARAC_CRITERIA = "CAADA (now SafeLives) MARAC referral criteria and guidance"
+ACPO_DV_2004 = "ACPO, Guidance on Investigating Domestic Violence (2004)"
 WT_2006 = "HM Government, Working Together to Safeguard Children (2006)"
 WT_2010 = "HM Government, Working Together to Safeguard Children (2010)"
 WT_2013 = "HM Government, Working Together to Safeguard Children (2013)"
@@ -112,6 +113,17 @@ DOMESTIC_ABUSE = (
          "Any further incident between the same victim and perpetrator within 12 months of the last MARAC "
          "referral is a repeat and is referred back to MARAC (value in months)." + _DASH_DATE_NOTE,
          MARAC_CRITERIA, "", DASH_DATE, value=12),
+    Rule("da.repeat_victim", "Repeat victim of domestic abuse",
+         "A victim with a further domestic incident within 12 months of an earlier one is a repeat victim "
+         "(the 12-month window is the common convention for repeat victimisation; the report notes DV's "
+         "high rate of repeat victimisation). The window is a force setting. (The guidance was published in 2004; 1 January 2004 is used.)",
+         ACPO_DV_2004 + "; " + HMIC_GWENT_2007, "Protecting Vulnerable People – Domestic Violence, Contextual factors",
+         date(2004, 1, 1), setting="da.repeat_window_days", value=12),
+    Rule("da.repeat_location", "Repeat location of domestic and child-protection incidents",
+         "An address with several domestic or child-protection incidents within the window is a repeat "
+         "location; no published threshold exists, so the number is a force setting (default 3).",
+         "Force practice; " + HMIC_GWENT_2007, "Protecting Vulnerable People – Child Abuse, Strengths (address flags)",
+         date(2004, 1, 1), setting="da.repeat_location_threshold", value=3),
     Rule("da.marac_benchmark", "MARAC volume benchmark",
          "About 40 MARAC cases a year per 10,000 adult women in the area." + _DASH_DATE_NOTE,
          MARAC_CRITERIA, "", DASH_DATE, value=40),
@@ -209,6 +221,75 @@ CRIME_AND_VICTIMS = (
          VICTIMS_2006, "", VICTIMS_2006_DATE, VICTIMS_2006_LAST_DAY, value=1),
 )
 
+# Audit rules: what an inspection (or the force's own thematic audit) tests in the records, each
+# citing the rule or finding it applies. Dated from 1 April 2006, the start of the year the 2007
+# inspection assessed, unless the underlying rule is dated otherwise.
+HMIC_DV = "HMIC inspection report, Gwent Police (October 2007)"
+AUDIT_DATE = date(2006, 4, 1)
+_AUDIT_NOTE = " (Dated from 1 April 2006, the start of the year the 2007 inspection assessed.)"
+
+AUDIT = (
+    Rule("da.audit.review_on_time", "Risk form reviewed by the DVO in time",
+         "The domestic violence officer reviews the first officer's risk form (DV1/DASH) by the end of the "
+         "force's number of working days after the day it was completed. No national time limit is published: "
+         "the period is a force-set threshold (setting da.review_working_days, documented default 5 working "
+         "days); HMIC found the forms were not processed promptly." + _AUDIT_NOTE,
+         FORCE_POLICY + "; " + HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Areas for improvement",
+         AUDIT_DATE, setting="da.review_working_days", value=5),
+    Rule("da.audit.review_backlog", "Backlog of unreviewed risk forms",
+         "The risk forms completed and not yet reviewed by the DVO as at a date, per division (HMIC: 'In just two "
+         "divisions, this amounted to a backlog of approximately 450 cases'). A measure, not a pass/fail check."
+         + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Areas for improvement", AUDIT_DATE),
+    Rule("da.audit.marac_referral", "High-risk victim referred to MARAC",
+         "A victim whose risk form is high risk (visible high risk on the score, or raised to high by "
+         "professional judgement, both MARAC referral criteria) is referred to the MARAC." + _AUDIT_NOTE,
+         MARAC_CRITERIA, "", AUDIT_DATE),
+    Rule("da.audit.marac_available", "High-risk victim's division has a MARAC",
+         "A high-risk victim can be heard only where the division has a MARAC; HMIC found MARACs in two of "
+         "Gwent's three divisions." + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Strengths", AUDIT_DATE),
+    Rule("da.audit.children_referred", "Children in the household referred",
+         "Where the risk form records children in the household, a referral is made to children's social care "
+         "(HMIC: the paper referral process 'can and does fail without there being any follow up')." + _AUDIT_NOTE,
+         HMIC_DV + "; " + WT_2006, "Protecting Vulnerable People – Domestic Violence, Areas for improvement",
+         AUDIT_DATE),
+    Rule("da.audit.log_closure", "Logs with domestic signals closed as domestic",
+         "Of the logs closed as domestic, or closed otherwise with a closure-audit signal suggesting domestic "
+         "abuse (beacon.cases.incidents.closure_audit.SIGNALS), the share closed as domestic. The signals prompt "
+         "a review; they are not findings." + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Areas for improvement", AUDIT_DATE),
+    Rule("cp.audit.referral_acknowledged", "Child referral acknowledged in time",
+         "A referral to children's social care is acknowledged within 1 working day of being sent "
+         "(cp.referral_acknowledgement); one never sent or never acknowledged fails." + _WT_2006_NOTE,
+         WT_2006_ON + "; " + HMIC_DV, "Chapter 5 (2006 edition); Child Abuse, Areas for improvement",
+         WT_2006_DATE, value=1),
+    Rule("cp.audit.factors_considered", "Every agreed risk factor considered",
+         "Each decision about a child records every risk factor of the force's joint agreement as considered "
+         "(HMIC: 'no formal process for identifying whether all or some of the risk factors have been "
+         "considered')." + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Child Abuse, Areas for improvement", AUDIT_DATE),
+    Rule("cp.audit.discount_reasons", "Discounted risk factors have a reason",
+         "A risk factor discounted in a decision about a child is discounted with a recorded reason (HMIC: 'a "
+         "formal process for recording exactly which factors have influenced the decision-making process')."
+         + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Child Abuse, Areas for improvement", AUDIT_DATE),
+    Rule("cp.audit.joint_decisions_consistent", "Joint-investigation decision follows the agreed criteria",
+         "The recorded decision to investigate jointly with social care, or not, is the one the force's agreed "
+         "criteria give (any one criterion met requires a joint investigation); compared across divisions, as "
+         "HMIC found divisional units 'do not work to a consistent standard'." + _WT_2006_NOTE,
+         WT_2006 + "; " + HMIC_DV, "Chapter 5; Child Abuse, Areas for improvement", WT_2006_DATE),
+    Rule("cp.audit.initial_conference", "Initial conference within 15 working days",
+         "Where section 47 enquiries follow a strategy discussion, the initial child protection conference is "
+         "held within 15 working days of the strategy discussion (cp.initial_conference)." + _WT_2006_NOTE,
+         WT_2006_ON, "Chapter 5 (2006 edition)", WT_2006_DATE, value=15),
+    Rule("cp.audit.log_closure", "Logs with child protection signals closed as child protection",
+         "Of the logs closed as child protection, or closed otherwise with a closure-audit signal suggesting a "
+         "child at risk, the share closed as child protection (HMIC: 'the force should introduce a robust audit "
+         "process to capture such instances')." + _AUDIT_NOTE,
+         HMIC_DV, "Protecting Vulnerable People – Child Abuse, Strengths", AUDIT_DATE),
+)
+
 HMIC_2007 = "HMIC, Gwent Police – HMIC Inspection Report (October 2007), Introduction"
 HMIC_2007_DATE = date(2006, 4, 1)  # the assessment period began April 2006
 
@@ -230,6 +311,7 @@ INSPECTION = (
 
 RULES: tuple[Rule, ...] = (
     MISSING_PERSONS + DOMESTIC_ABUSE + CHILD_PROTECTION + PUBLIC_PROTECTION + CRIME_AND_VICTIMS + INSPECTION
+    + AUDIT
 )
 
 

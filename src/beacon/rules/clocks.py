@@ -20,7 +20,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+LONDON = ZoneInfo("Europe/London")  # England and Wales local time, in which the force's days run
+
 __all__ = [
+    "LONDON",
     "bank_holidays",
     "is_working_day",
     "add_working_days",

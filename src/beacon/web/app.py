@@ -22,6 +22,7 @@ from beacon.web.middleware import BodyLimitMiddleware, NulInAddressMiddleware, S
 from beacon.web.routes import api, auth, inspection_api, missing_persons, people, supervisor
 from beacon.web.routes import child_referrals, domestic_abuse_api, domestic_abuse_pages
 from beacon.web.routes import incidents_api, incidents_pages, inspection_pages
+from beacon.web.routes import child_protection_api, child_protection_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -50,6 +51,7 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
     for module in (auth, missing_persons, supervisor, people, pages):
         app.include_router(module.router)
     app.include_router(api.router)
+    app.include_router(people.api)
     app.include_router(inspection_api.router)
     app.include_router(inspection_pages.router)
     app.include_router(domestic_abuse_pages.router)
@@ -58,6 +60,8 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
     app.include_router(child_referrals.api)
     app.include_router(incidents_pages.router)
     app.include_router(incidents_api.router)
+    app.include_router(child_protection_pages.router)
+    app.include_router(child_protection_api.router)
     _install_error_handlers(app)
     return app
 

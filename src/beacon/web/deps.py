@@ -5,7 +5,6 @@ import secrets
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
@@ -20,8 +19,8 @@ from beacon.access.policy import Principal
 from beacon.db import transaction
 from beacon.errors import BeaconError, Forbidden
 from beacon.org.models import User
+from beacon.rules.clocks import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 
 
 class NotSignedIn(BeaconError):

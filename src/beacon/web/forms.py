@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from beacon.rules.clocks import LONDON
+
 
 
 class FormError(ValueError):

@@ -1,46 +1,105 @@
 """Render a page with what every page needs: the user, the CSRF token, the navigation."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from beacon.org.roles import Role
 from beacon.web.deps import TEMPLATES, csrf_token
 
-NAV = [
-    ("/missing-persons", "Missing persons", {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST,
-                                             Role.CHIEF_OFFICER, Role.INSPECTOR}),
-    ("/missing-persons/new", "Report missing person", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
-    ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
-    ("/missing-persons/repeats", "Repeats", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
-                                            Role.INSPECTOR}),
-    ("/inspections", "Inspections", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
-    ("/national", "National picture", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
-    ("/practice", "Developing practice", {Role.INSPECTOR, Role.CHIEF_OFFICER, Role.ANALYST}),
-    ("/domestic-abuse/new", "Domestic abuse form", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
-    ("/domestic-abuse/queue", "DVO queue", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER,
-                                            Role.INSPECTOR}),
-    ("/marac", "MARAC", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
-    ("/referrals", "Child referrals", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER}),
-    ("/referrals/inbox", "Referrals inbox", {Role.PARTNER}),
-    ("/referrals/new", "Refer a child", {Role.OFFICER, Role.SUPERVISOR, Role.PPU}),
-    ("/incidents", "Incidents", {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER,
-                                 Role.INSPECTOR}),
-    ("/ppu/work-items", "PPU work queue", {Role.PPU}),
-    ("/incidents/closure-audit", "Closure audit", {Role.SUPERVISOR}),
-]
+ALL_FORCE = {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER, Role.INSPECTOR}
+RECORDERS = {Role.OFFICER, Role.SUPERVISOR, Role.PPU}
+OVERSIGHT = {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER, Role.INSPECTOR}
+READERS = {Role.ANALYST, Role.CHIEF_OFFICER, Role.INSPECTOR}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the service: a link in the service navigation (to the first of its pages the
+    user may open), and its pages as a second row of links while the user is in it."""
+    title: str
+    prefixes: tuple[str, ...]
+    pages: tuple[tuple[str, str, frozenset[Role]], ...]
+
+    def visible(self, role: Role) -> list[tuple[str, str]]:
+        return [(href, text) for href, text, roles in self.pages if role in roles]
+
+    def holds(self, path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in self.prefixes)
+
+
+def _pages(*pages: tuple[str, str, set[Role]]) -> tuple[tuple[str, str, frozenset[Role]], ...]:
+    return tuple((href, text, frozenset(roles)) for href, text, roles in pages)
+
+
+SECTIONS = (
+    Section("Missing persons", ("/missing-persons", "/supervisor"), _pages(
+        ("/missing-persons", "Search", ALL_FORCE),
+        ("/missing-persons/new", "Report a missing person", RECORDERS),
+        ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
+        ("/missing-persons/repeats", "Repeats", OVERSIGHT),
+    )),
+    Section("Domestic abuse", ("/domestic-abuse", "/marac"), _pages(
+        ("/domestic-abuse/new", "Risk form", RECORDERS),
+        ("/domestic-abuse/queue", "DVO queue", OVERSIGHT),
+        ("/marac", "MARAC", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
+        ("/marac/benchmark", "MARAC benchmark", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
+        ("/domestic-abuse/repeats", "Repeat victims", OVERSIGHT),
+    )),
+    Section("Child protection", ("/child-protection", "/referrals"), _pages(
+        ("/referrals/inbox", "Referrals inbox", {Role.PARTNER}),
+        ("/child-protection/cases", "Cases", OVERSIGHT),
+        ("/referrals", "Referrals", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER}),
+        ("/referrals/new", "Refer a child", RECORDERS),
+        ("/child-protection/police-protection", "Police protection", ALL_FORCE),
+        ("/child-protection/lscb", "LSCB attendance", OVERSIGHT),
+    )),
+    Section("Incidents", ("/incidents", "/ppu"), _pages(
+        ("/incidents", "Logs", ALL_FORCE),
+        ("/ppu/work-items", "PPU work queue", {Role.PPU}),
+        ("/incidents/closure-audit", "Closure audit", {Role.SUPERVISOR}),
+    )),
+    Section("Inspection", ("/inspections", "/national", "/practice"), _pages(
+        ("/inspections", "Inspections", READERS),
+        ("/national", "National picture", READERS),
+        ("/practice", "Developing practice", READERS),
+    )),
+)
+
+
+def _section_of(path: str) -> Section | None:
+    return next((s for s in SECTIONS if s.holds(path)), None)
 
 
 def navigation(request: Request) -> list[dict]:
+    """The service navigation: one link per part of the service the user may use."""
     user = getattr(request.state, "user", None)
     if user is None or user.role is Role.ADMIN:
         return []
-    path = request.url.path
+    current = _section_of(request.url.path)
     items = []
-    for href, text, roles in NAV:
-        if roles is None or user.role in roles:
-            items.append({"href": href, "text": text, "active": path == href})
+    for section in SECTIONS:
+        pages = section.visible(user.role)
+        if pages:
+            items.append({"href": pages[0][0], "text": section.title, "active": section is current})
     return items
+
+
+def subnavigation(request: Request) -> dict | None:
+    """The pages of the part of the service the user is in, when there is more than one."""
+    user = getattr(request.state, "user", None)
+    section = _section_of(request.url.path) if user is not None else None
+    if section is None:
+        return None
+    pages = section.visible(user.role)
+    if len(pages) < 2:
+        return None
+    path = request.url.path
+    best = max((href for href, _ in pages if path == href or path.startswith(href + "/")), key=len, default=None)
+    return {"label": f"{section.title} pages",
+            "items": [{"href": href, "text": text, "current": href == best} for href, text in pages]}
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -48,5 +107,5 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     context.setdefault("values", {})
     html = TEMPLATES.get_template(template).render(
         request=request, user=getattr(request.state, "user", None), csrf_token=csrf_token(request),
-        navigation=navigation(request), **context)
+        navigation=navigation(request), subnavigation=subnavigation(request), **context)
     return HTMLResponse(html, status_code=status_code)

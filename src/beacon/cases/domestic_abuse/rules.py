@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from beacon.cases.child_protection.clocks import add_months
 from beacon.cases.domestic_abuse.instrument import LEVELS, Level
+from beacon.rules.clocks import LONDON
 
 __all__ = [
     "CRITERIA",
@@ -38,7 +38,6 @@ __all__ = [
     "within_months",
 ]
 
-LONDON = ZoneInfo("Europe/London")
 REPEAT_MONTHS = 12              # da.marac_repeat (value in months); also the call-out window
 MARAC_BENCHMARK_PER_10K = 40    # da.marac_benchmark
 CRITERIA = ("visible_high_risk", "professional_judgement", "potential_escalation", "repeat")

@@ -20,7 +20,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -66,10 +65,10 @@ from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.org.models import Division, PartnerBody
 from beacon.people.models import Location, Person
+from beacon.rules.clocks import LONDON
 
 RECORD = "da_form"
 MARAC_RECORD = "marac"
-LONDON = ZoneInfo("Europe/London")
 
 CRITERION_LABELS = {
     "visible_high_risk": "Visible high risk",

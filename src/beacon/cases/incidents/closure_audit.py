@@ -230,7 +230,11 @@ def audit(session: Session, user: Principal, since: datetime | None, until: date
     return result
 
 
-def _audit_page(session: Session, page: list[tuple], result: AuditResult, now: datetime) -> None:
+def signals_for(session: Session, page: list[tuple]) -> dict[int, tuple[list[Hit], str | None]]:
+    """The signals (and the closing they suggest) for each log of ``page`` (rows as
+    :func:`repository.closed_not_ppu` returns them), read-only: the audit writes flags from
+    them, and the assurance audits (``beacon.assurance``) count logs closed correctly."""
+    out: dict[int, tuple[list[Hit], str | None]] = {}
     ids = [row[0] for row in page]
     people = repo.people_of(session, ids)
     person_ids = sorted({p for ps in people.values() for p in ps})
@@ -245,11 +249,18 @@ def _audit_page(session: Session, page: list[tuple], result: AuditResult, now: d
     warnings: dict[int, list[tuple[int | None, str, str, datetime]]] = {}
     for lid, iid, kind, reason, at in repo.warnings_in_effect(session, [row[4] for row in page if row[4]]):
         warnings.setdefault(lid, []).append((iid, kind, reason, at))
-    flags = repo.flags_for(session, ids)
     for iid, _ref, closed_at, narrative, location_id, _division in page:
         mine = [e for pid in people.get(iid, []) for src, e in events.get(pid, []) if src != iid]
         here = [(k, r, at) for src, k, r, at in warnings.get(location_id, []) if src != iid]
-        hits, suggested = evaluate(narrative, mine, here, closed_at)
+        out[iid] = evaluate(narrative, mine, here, closed_at)
+    return out
+
+
+def _audit_page(session: Session, page: list[tuple], result: AuditResult, now: datetime) -> None:
+    found = signals_for(session, page)
+    flags = repo.flags_for(session, [row[0] for row in page])
+    for iid, *_ in page:
+        hits, suggested = found[iid]
         if not hits:
             continue
         signals = json.dumps([h.as_dict() for h in hits])

@@ -262,6 +262,15 @@ class WorkItemUpdateIn(Strict):
     status: Literal["open", "in_progress", "done"]
 
 
+class CloseIn(Strict):
+    """Closing an open log from Beacon (the attending officer or the control room): the closing
+    code, and the version of the log the closer saw."""
+    version: int = Field(ge=1, le=2**31 - 1)
+    closing_code: Annotated[Code, StringConstraints(min_length=1)] = Field(
+        description="domestic, child_protection, or the force's other closing code")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] = ""
+
+
 class SignalOut(BaseModel):
     signal: str
     suggests: str

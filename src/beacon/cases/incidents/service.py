@@ -22,14 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
-from beacon.access.policy import Action, Principal, scope
+from beacon.access.policy import Action, Principal, decide, scope
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents.models import AddressWarning, Incident, WorkItem
 from beacon.cases.incidents.schemas import (
     PPU_LABELS,
+    CloseIn,
     LogRecord,
     WorkItemUpdateIn,
     future_errors,
+    ppu_kind,
 )
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.people.models import Location, Person, normalise
@@ -261,6 +263,40 @@ def receive(session: Session, user: Principal, record: LogRecord, now: datetime)
     for wid, _iid in result.work_items:
         note(session, user, "create", WORK, wid, detail=f"automatic: log {record.log_ref} closed as {record.ppu_kind}")
     return repo.fetch_incident(session, incident_id), outcome
+
+
+def may_close(user: Principal, incident: Incident) -> bool:
+    return bool(decide(user, Action.UPDATE, RECORD, incident.division_id))
+
+
+def close(session: Session, user: Principal, incident_id: int, data: CloseIn, now: datetime) -> tuple[Incident, list[int]]:
+    """Close an open log from Beacon. A domestic or child-protection closing applies the closure
+    rule in the same transaction (work item, address warning). A log already closed, or changed
+    since the closer saw it, is a conflict: closing twice never creates a second work item."""
+    incident = _load(session, user, incident_id, Action.UPDATE)
+    if incident.closed_at is not None:
+        raise Conflict(f"log {incident.log_ref} was already closed as {incident.closing_code} "
+                       f"at {incident.closed_at:%d %b %Y %H:%M} UTC")
+    if data.version != incident.version:
+        raise Conflict(f"log {incident.log_ref} has changed since you opened it; reload it and close it again")
+    if now < incident.received_at:
+        raise Invalid({"closed_at": "cannot be before the log was received"})
+    kind = ppu_kind(data.closing_code)
+    incident.closing_code = kind or data.closing_code
+    incident.closed_at = now
+    if data.note:
+        incident.narrative = (incident.narrative + "\n" if incident.narrative else "") + f"Closed by {user.username}: {data.note}"
+    incident.content_hash = ""   # the feed's next copy of this log is taken as a change, not a repeat
+    session.flush()
+    created: list[int] = []
+    if kind:
+        pairs, _ = apply_closures(session, user, [Closure(incident.id, incident.log_ref, incident.location_id,
+                                                          incident.division_id, kind)], now)
+        created = [wid for wid, _ in pairs]
+    note(session, user, "update", RECORD, incident.id, detail=f"closed as {incident.closing_code}")
+    for wid in created:
+        note(session, user, "create", WORK, wid, detail=f"automatic: log {incident.log_ref} closed as {kind}")
+    return incident, created
 
 
 def _load(session: Session, user: Principal, incident_id: int, action: Action) -> Incident:

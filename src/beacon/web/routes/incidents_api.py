@@ -16,7 +16,7 @@ from beacon.access.policy import Principal
 from beacon.cases.incidents import closure_audit, importer, service
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents.models import ClosureFlag, Incident, WorkItem
-from beacon.cases.incidents.schemas import (AuditRunIn, AuditRunOut, FlagDecisionIn, FlagOut, FlagsOut, ImportJsonIn,
+from beacon.cases.incidents.schemas import (AuditRunIn, AuditRunOut, CloseIn, FlagDecisionIn, FlagOut, FlagsOut, ImportJsonIn,
                                             ImportReportOut, IncidentOut, LogRecord, PersonOut, QueueOut, RowError,
                                             SignalOut, WarningOut, WorkItemOut, WorkItemUpdateIn, ppu_kind)
 from beacon.errors import BeaconError, Invalid
@@ -106,6 +106,16 @@ def read(incident_id: RecordId, user: Principal = Depends(api_user), session: Se
     """One log, with every warning marker at its address and its PPU work item, if any."""
     incident = service.get_incident(session, user, incident_id)
     return incident_out(user, service.detail(session, incident), at)
+
+
+@router.post("/incidents/{incident_id}/closure", response_model=IncidentOut, responses=ERRORS)
+def close(incident_id: RecordId, data: CloseIn, user: Principal = Depends(api_user),
+          session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+    """Close an open log now. Closed as ``domestic`` or ``child_protection``, it creates the PPU's
+    work item and the address warning in the same transaction. 409 if the log is already closed
+    or has changed since ``version``."""
+    incident, _ = service.close(session, user, incident_id, data, at)
+    return incident_out(user, service.detail(session, incident), at, "updated")
 
 
 # --- bulk import ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from beacon.access.policy import Principal
 from beacon.cases.incidents import closure_audit, importer, service
 from beacon.cases.incidents import repository as repo
-from beacon.cases.incidents.schemas import PPU_LABELS, FlagDecisionIn, WorkItemUpdateIn
+from beacon.cases.incidents.schemas import PPU_LABELS, CloseIn, FlagDecisionIn, WorkItemUpdateIn
 from beacon.org.roles import Role
 from beacon.web.deps import _check_csrf, checked_form, current_user, db, now
 from beacon.web.errors import field_errors
@@ -24,6 +24,7 @@ from beacon.web.routes.incidents_api import flag_out, incident_out, place, repor
 
 router = APIRouter(include_in_schema=False)
 IMPORTERS = {Role.OFFICER, Role.SUPERVISOR}
+RISK_FORM_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.PPU}   # who completes a domestic abuse risk form
 AUDIT_WINDOWS = {"7": "the last 7 days", "30": "the last 30 days", "90": "the last 90 days", "365": "the last year"}
 
 
@@ -44,11 +45,46 @@ def list_page(request: Request, log_ref: str = "", user: Principal = Depends(cur
 
 
 @router.get("/incidents/{incident_id:int}")
-def incident_page(request: Request, incident_id: int, user: Principal = Depends(current_user),
+def incident_page(request: Request, incident_id: int, closed: str = "", user: Principal = Depends(current_user),
                   session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
     incident = service.get_incident(session, user, incident_id)
+    return _incident_page(request, session, user, incident, at, closed=closed)
+
+
+CLOSING_CHOICES = (("domestic", "Domestic"), ("child_protection", "Child protection"), ("other", "Another closing code"))
+
+
+def _incident_page(request, session, user, incident, at, status_code=200, errors=None, values=None, closed=""):
     out = incident_out(user, service.detail(session, incident), at)
-    return render(request, "incidents/incident.html", title=f"Log {out.log_ref}", incident=out, labels=PPU_LABELS)
+    victim = next((p.person_id for p in out.people if p.role == "victim"), None)
+    return render(request, "incidents/incident.html", status_code=status_code, title=f"Log {out.log_ref}",
+                  incident=out, labels=PPU_LABELS, can_close=out.closed_at is None and service.may_close(user, incident),
+                  choices=CLOSING_CHOICES, errors=errors or {}, values=values or {}, closed=closed,
+                  risk_form_href=(f"/domestic-abuse/new?incident_id={out.id}" + (f"&victim_id={victim}" if victim else ""))
+                  if out.closing_code == "domestic" and user.role in RISK_FORM_ROLES else None)
+
+
+@router.post("/incidents/{incident_id:int}/close")
+def close_log(request: Request, incident_id: int, form: dict = Depends(checked_form),
+              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
+              at: datetime = Depends(now)):
+    choice = form.get("closing", "")
+    code = form.get("other_code", "").strip() if choice == "other" else choice
+    errors = {}
+    if choice not in {c for c, _ in CLOSING_CHOICES}:
+        errors["closing"] = "Select how the log was closed"
+    elif not code:
+        errors["other_code"] = "Enter the closing code"
+    try:
+        data = CloseIn.model_validate({"version": int(form.get("version") or 0) or 1, "closing_code": code or "x",
+                                       "note": form.get("note", "")})
+    except ValidationError as exc:
+        errors.update({("other_code" if k == "closing_code" else k): v for k, v in field_errors(exc.errors()).items()})
+    if errors:
+        incident = service.get_incident(session, user, incident_id)
+        return _incident_page(request, session, user, incident, at, 422, errors, form)
+    service.close(session, user, incident_id, data, at)
+    return RedirectResponse(f"/incidents/{incident_id}?closed=1", status_code=303)
 
 
 @router.get("/incidents/import")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from beacon.access.policy import Principal
+from beacon.errors import NotFound
 from beacon.inspection import reporting, service
 from beacon.inspection.models import Method, Status, Verification
 from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidenceIn, CorrectionIn, EvidenceIn,
@@ -156,6 +157,17 @@ def correct(inspection_id: RecordId, data: CorrectionIn, user: Principal = Depen
 def list_evidence(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
     service.fetch(session, user, inspection_id)
     return [_evidence(e) for e in service.evidence_of(session, inspection_id)]
+
+
+@router.get("/inspections/{inspection_id}/evidence/{evidence_id}", response_model=EvidenceOut, responses=ERRORS)
+def get_evidence(inspection_id: RecordId, evidence_id: RecordId, user: Principal = Depends(api_user),
+                 session: Session = Depends(db, scope="function")):
+    """One evidence item; for computed evidence, the result with the record ids behind every figure."""
+    service.fetch(session, user, inspection_id)
+    found = next((e for e in service.evidence_of(session, inspection_id) if e.id == evidence_id), None)
+    if found is None:
+        raise NotFound(f"no evidence {evidence_id} in inspection {inspection_id}")
+    return _evidence(found)
 
 
 @router.post("/inspections/{inspection_id}/evidence", response_model=EvidenceOut, status_code=201, responses=ERRORS)

@@ -348,7 +348,7 @@ def computed_evidence(request: Request, inspection_id: int, framework_id: str, f
     kind = _text(form, "kind")
     body: dict = {"kind": kind, "framework_id": framework_id}
     errors: dict[str, str] = {}
-    if kind == "mp.file_sample":
+    if kind.endswith(".file_sample"):
         for name, label in (("n", "the number of files to sample"), ("seed", "the seed")):
             raw = _text(form, name)
             if not raw.isdigit():
@@ -444,7 +444,8 @@ def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: 
     params = json.loads(evidence.computed_params or "{}")
     ids = {i for r in result.get("rates", {}).values() for i in r.get("failing", [])}
     ids |= {c["record_id"] for c in result.get("cases", [])}
-    refs = _references(session, user, sorted(ids)) if evidence.computed_kind else {}
+    missing_persons = (evidence.computed_kind or "").startswith("mp.")
+    refs = _references(session, user, sorted(ids)) if missing_persons else {}
     rates = []
     for rule_id, r in result.get("rates", {}).items():
         rates.append({"rule_id": rule_id, "title": r["title"], "met": r["met"], "applicable": r["applicable"],
@@ -457,7 +458,7 @@ def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: 
               "division": divisions.get(c.get("division_id"), "")} for c in result.get("cases", [])]
     rule_titles = {k: r["title"] for k, r in result.get("rates", {}).items()}
     records_api = None
-    if params.get("since") and params.get("until"):
+    if missing_persons and params.get("since") and params.get("until"):
         records_api = ("/api/v1/missing-persons?" + "reported_from=" + _utc(params["since"]) + "&reported_to="
                        + _utc(params["until"]))
     return render(request, "inspection/evidence.html", title=f"Evidence {evidence.id}: {evidence.title}",

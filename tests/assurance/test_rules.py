@@ -1,0 +1,143 @@
+"""The audit rules as pure functions, at their boundaries."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from beacon import config, rules
+from beacon.assurance import child_protection as cp
+from beacon.assurance import domestic_abuse as da
+from beacon.assurance.closure import closure_check
+from beacon.assurance.compliance import spread
+from beacon.cases.child_protection.agreement import agreement
+from tests.assurance.helpers import FACTORS, factors
+
+UTC, LONDON = timezone.utc, ZoneInfo("Europe/London")
+SETTINGS = config.defaults()
+# Completed Monday 5 March 2007 (GMT): 5 working days later is Monday 12 March; due by its end.
+COMPLETED = datetime(2007, 3, 5, 12, 0, tzinfo=UTC)
+DUE = datetime(2007, 3, 12, 23, 59, 59, 999999, tzinfo=UTC)
+LATER = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_every_audit_rule_is_registered_with_a_source():
+    for rule_id in (da.REVIEW, da.BACKLOG, da.MARAC, da.MARAC_AVAILABLE, da.CHILDREN, da.LOG_CLOSURE,
+                    cp.ACKNOWLEDGED, cp.CONSIDERED, cp.REASONS, cp.JOINT, cp.CONFERENCE, cp.LOG_CLOSURE):
+        rule = rules.get(rule_id, date(2007, 3, 31))
+        assert rule.source and rule.summary, rule_id
+    assert rules.get(da.REVIEW, date(2007, 3, 31)).setting == "da.review_working_days"
+    assert config.SETTINGS_BY_NAME["da.review_working_days"].default == 5
+
+
+def test_review_exactly_at_the_limit_is_on_time_and_a_day_over_is_late():
+    assert da.review_due(COMPLETED, SETTINGS) == DUE
+    assert da.review_check(COMPLETED, DUE, None, LATER, SETTINGS).met
+    late = da.review_check(COMPLETED, datetime(2007, 3, 13, 23, 0, tzinfo=UTC), None, LATER, SETTINGS)
+    assert late.applies and not late.met and late.detail == "reviewed late"
+
+
+def test_review_period_is_the_force_setting_and_counts_working_days():
+    one_day = {**SETTINGS, "da.review_working_days": 1}
+    friday = datetime(2007, 4, 5, 15, 0, tzinfo=UTC)           # Thursday before Easter: Good Friday, Easter Monday
+    assert da.review_due(friday, one_day).astimezone(LONDON).date() == date(2007, 4, 10)
+
+
+def test_unreviewed_form_counts_once_due_and_not_if_replaced_in_time():
+    before = da.review_check(COMPLETED, None, None, datetime(2007, 3, 12, 12, tzinfo=UTC), SETTINGS)
+    assert not before.applies and before.detail == "not due yet"
+    overdue = da.review_check(COMPLETED, None, None, datetime(2007, 3, 13, tzinfo=UTC), SETTINGS)
+    assert overdue.applies and not overdue.met and overdue.detail == "not reviewed"
+    replaced = da.review_check(COMPLETED, None, datetime(2007, 3, 8, tzinfo=UTC), LATER, SETTINGS)
+    assert not replaced.applies
+
+
+def test_backlog_as_at_a_moment():
+    as_of = datetime(2007, 3, 31, 22, 59, tzinfo=UTC)
+    assert da.in_backlog(COMPLETED, None, None, as_of)
+    assert da.in_backlog(COMPLETED, datetime(2007, 4, 2, tzinfo=UTC), None, as_of)      # reviewed later: still waiting then
+    assert not da.in_backlog(COMPLETED, datetime(2007, 3, 30, tzinfo=UTC), None, as_of)
+    assert not da.in_backlog(COMPLETED, None, datetime(2007, 3, 20, tzinfo=UTC), as_of)  # replaced by a reassessment
+    assert not da.in_backlog(datetime(2007, 4, 1, tzinfo=UTC), None, None, as_of)
+
+
+def test_marac_referral_and_availability_for_high_risk():
+    assert not da.marac_check("medium", False, False).applies
+    assert da.marac_check("high", False, True).met
+    missed = da.marac_check("high", True, False)
+    assert missed.applies and not missed.met and "professional judgement" in missed.detail
+    assert not da.marac_available_check("high", False).met and da.marac_available_check("high", True).met
+    assert not da.children_check(0, False).applies and not da.children_check(2, False).met
+
+
+def test_log_closure_applies_to_logs_closed_as_the_kind_or_suggested():
+    assert closure_check("domestic", "domestic", None).met
+    suggested = closure_check("domestic", "other", "domestic")
+    assert suggested.applies and not suggested.met
+    assert not closure_check("domestic", "other", "child_protection").applies
+    assert not closure_check("child_protection", "other", None).applies
+
+
+# Friday 25 May 2007, 16:00 BST; Monday 28 May is the spring bank holiday: due by the end of Tuesday 29 May.
+SENT = datetime(2007, 5, 25, 15, 0, tzinfo=UTC)
+ACK_DUE = datetime(2007, 5, 29, 23, 59, 59, tzinfo=LONDON)
+
+
+def test_acknowledgement_at_the_working_day_boundary_over_a_weekend_and_bank_holiday():
+    assert cp.acknowledgement_check(SENT, SENT, ACK_DUE, LATER).met
+    late = cp.acknowledgement_check(SENT, SENT, datetime(2007, 5, 30, 8, 0, tzinfo=LONDON), LATER)
+    assert late.applies and not late.met and late.detail == "acknowledged late"
+
+
+def test_never_acknowledged_and_never_sent_fail_once_due():
+    waiting = cp.acknowledgement_check(SENT, SENT, None, datetime(2007, 5, 29, 12, tzinfo=UTC))
+    assert not waiting.applies
+    never = cp.acknowledgement_check(SENT, SENT, None, datetime(2007, 5, 30, tzinfo=UTC))
+    assert never.applies and not never.met and never.detail == "never acknowledged"
+    unsent = cp.acknowledgement_check(SENT, None, None, LATER)
+    assert unsent.applies and not unsent.met and unsent.detail == "never sent"
+
+
+def test_every_factor_considered_and_discounts_reasoned():
+    considered, reasons = cp.factor_checks(factors(), FACTORS)
+    assert considered.met and not reasons.applies
+    considered, _ = cp.factor_checks(factors(missing=("disability",)), FACTORS)
+    assert not considered.met and considered.detail == "not considered: disability"
+    _, reasons = cp.factor_checks(factors(discounted={"age-under-two": "   "}), FACTORS)
+    assert reasons.applies and not reasons.met and "age-under-two" in reasons.detail
+    _, reasons = cp.factor_checks(factors(discounted={"age-under-two": "The child is nine."}), FACTORS)
+    assert reasons.met
+    assert not cp.factor_checks("not json", FACTORS)[0].met
+
+
+def test_joint_decision_consistent_with_the_agreed_criteria():
+    agreed = agreement()
+    assert cp.joint_check(True, '["sexual-abuse"]', agreed).met
+    assert cp.joint_check(False, "[]", agreed).met
+    assert not cp.joint_check(False, '["sexual-abuse"]', agreed).met
+    assert not cp.joint_check(True, "[]", agreed).met
+    unknown = cp.joint_check(True, '["made-up"]', agreed)
+    assert unknown.applies and not unknown.met and "made-up" in unknown.detail
+    assert not cp.joint_check(None, "[]", agreed).applies
+
+
+def test_initial_conference_within_15_working_days_of_the_strategy_discussion():
+    strategy = date(2007, 3, 1)                                       # due Thursday 22 March 2007
+    assert cp.conference_check(strategy, strategy, date(2007, 3, 22), True, date(2007, 6, 1)).met
+    assert not cp.conference_check(strategy, strategy, date(2007, 3, 23), True, date(2007, 6, 1)).met
+    missing = cp.conference_check(strategy, strategy, None, True, date(2007, 3, 23))
+    assert missing.applies and not missing.met
+    assert not cp.conference_check(strategy, strategy, None, True, date(2007, 3, 22)).applies
+    assert not cp.conference_check(strategy, strategy, None, False, date(2007, 6, 1)).applies
+    assert not cp.conference_check(None, None, None, True, date(2007, 6, 1)).applies
+
+
+def test_spread_between_divisions():
+    divisions = {"1": {cp.JOINT: {"applicable": 4, "met": 4, "rate": 1.0}},
+                 "2": {cp.JOINT: {"applicable": 4, "met": 1, "rate": 0.25}},
+                 "3": {cp.JOINT: {"applicable": 0, "met": 0, "rate": None}}}
+    out = spread(divisions)[cp.JOINT]
+    assert (out["lowest_division"], out["highest_division"], out["divisions"]) == ("2", "1", 2)
+    assert out["spread"] == pytest.approx(0.75)
+    assert spread({}) == {}
