@@ -42,6 +42,17 @@ def test_pages_render_well_formed(client, records, username, paths):
         check_page(r.text)
 
 
+@pytest.mark.parametrize("username", ["ppu.a", "analyst", "inspector"])
+def test_caseload_lists_each_case_with_its_child_and_next_step(client, records, username):
+    """The force-wide division filter once overwrote the rows: check what the table shows."""
+    login(client, username)
+    html = client.get("/child-protection/cases").text
+    assert "1 open case<" in html
+    assert f'href="/child-protection/cases/{records["case"]}">Case {records["case"]}</a>' in html
+    assert "Initial child protection conference" in html or "Initial conference" in html
+    assert ("Caseworth" in html) == (username != "inspector")
+
+
 def test_inspector_sees_no_names_and_wrong_division_is_refused(client, records):
     login(client, "inspector")
     html = client.get(f"/child-protection/cases/{records['case']}").text

@@ -113,3 +113,14 @@ def test_repeat_victims_and_locations_page(client, victim, username):
 def test_repeat_page_refuses_a_partner(client, victim):
     login(client, "partner.a")
     assert client.get("/domestic-abuse/repeats").status_code == 403
+
+
+def test_warnings_at_one_address_are_one_row_with_their_count(client, victim, sessions):
+    with transaction(sessions) as s:
+        home = s.get(Person, victim["id"]).home_location_id
+        s.add(AddressWarning(location_id=home, kind="domestic", reason="Domestic abuse, again",
+                             created_at=T + timedelta(days=41)))
+    rows = parts(client.get(f"/api/v1/people/{victim['id']}", headers=token(client, "ppu.a")).json())["warnings"]["rows"]
+    assert len(rows) == 1
+    assert rows[0]["count"] == 2 and rows[0]["reason"] == "Domestic abuse, again"
+    assert rows[0]["first_at"].startswith("2026-10-01")

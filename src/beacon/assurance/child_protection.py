@@ -28,7 +28,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,8 +39,8 @@ from beacon.cases.child_protection.clocks import initial_conference_due, referra
 from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral
 from beacon.cases.missing_persons.rules import Check
 from beacon.rules import RuleNotInForce
+from beacon.rules.clocks import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 ACKNOWLEDGED = "cp.audit.referral_acknowledged"
 CONSIDERED = "cp.audit.factors_considered"
 REASONS = "cp.audit.discount_reasons"

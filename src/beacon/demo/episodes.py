@@ -20,7 +20,6 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from beacon.cases.missing_persons import rules
 from beacon.cases.missing_persons.models import Outcome, RiskGrade, Status
@@ -29,8 +28,8 @@ from beacon.demo.places import CARE_HOMES_PER_DIVISION, DIVISIONS, Addresses, Ge
 from beacon.demo.workforce import Workforce
 from beacon.org.roles import Vetting
 from beacon.people.models import normalise
+from beacon.rules.clocks import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 UTC = timezone.utc
 YEAR_START = date(2006, 4, 1)
 YEAR_DAYS = 365                                # 1 April 2006 .. 31 March 2007

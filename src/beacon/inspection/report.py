@@ -43,11 +43,11 @@ from beacon.inspection.national import ORDER
 from beacon.inspection.types import Finding, Framework, Grade, Standard
 from beacon.org.models import Division, Force, LocalAuthority, Neighbourhood, Section, Staff, Ward
 from beacon.org.roles import Rank
+from beacon.rules.clocks import LONDON
 
 __all__ = ["report_context", "render_html", "render_pdf", "write_report", "report_command", "grade_chart",
            "bar_chart", "SECTION_HEADINGS"]
 
-LONDON = ZoneInfo("Europe/London")
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "web" / "templates" / "report"
 NOT_RECORDED = "not recorded"
 

@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,12 +26,12 @@ from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidence
                                        InspectionIn, ModerationIn, PracticeIn)
 from beacon.inspection.types import Framework, Library
 from beacon.org.models import Force
+from beacon.rules.clocks import LONDON
 
 RECORD = "inspection"
 CRITERIA_DIR = Path(__file__).resolve().parents[3] / "criteria"
 NEXT = {Status.PLANNED: Status.FIELDWORK, Status.FIELDWORK: Status.GRADING, Status.GRADING: Status.MODERATION,
         Status.MODERATION: Status.PUBLISHED}
-LONDON = ZoneInfo("Europe/London")
 
 
 @lru_cache(maxsize=8)

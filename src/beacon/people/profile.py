@@ -161,7 +161,8 @@ def _police_protection(session: Session, user: Principal, person_id: int) -> Par
 
 def _warnings(session: Session, user: Principal, person: Person, incidents: Part) -> Part:
     """Warnings on the person's home and on the places of the incidents the viewer can see: what an
-    officer attending a later incident there would be shown."""
+    officer attending a later incident there would be shown. One row per address and kind of
+    warning, with the latest reason and how many there are."""
     title = "Address warnings"
     if not scope(user, "incident").allowed:
         return _hidden("warnings", title, "incident", user)
@@ -172,11 +173,19 @@ def _warnings(session: Session, user: Principal, person: Person, incidents: Part
         return Part("warnings", title, "incident", True)
     found = session.execute(select(AddressWarning, Location).join(Location, Location.id == AddressWarning.location_id)
                             .where(AddressWarning.location_id.in_(location_ids))
-                            .order_by(AddressWarning.created_at.desc()).limit(LIMIT)).all()
-    rows = [{"id": w.id, "kind": w.kind, "reason": w.reason, "created_at": w.created_at,
-             "address": "(withheld)" if user.pseudonymised else loc.label,
-             "home": loc.id == person.home_location_id} for w, loc in found]
-    return Part("warnings", title, "incident", True, rows=rows)
+                            .order_by(AddressWarning.created_at.desc(), AddressWarning.id.desc())).all()
+    grouped: dict[tuple[int, str], dict] = {}
+    for w, loc in found:   # newest first: the first of each address and kind is the latest
+        row = grouped.get((loc.id, w.kind))
+        if row is None:
+            grouped[(loc.id, w.kind)] = {"id": w.id, "kind": w.kind, "reason": w.reason, "created_at": w.created_at,
+                                         "first_at": w.created_at, "count": 1,
+                                         "address": "(withheld)" if user.pseudonymised else loc.label,
+                                         "home": loc.id == person.home_location_id}
+        else:
+            row["count"] += 1
+            row["first_at"] = w.created_at
+    return Part("warnings", title, "incident", True, rows=list(grouped.values())[:LIMIT])
 
 
 def _repeat(incidents: Part, forms: Part, settings: Mapping[str, object]) -> dict[str, object]:

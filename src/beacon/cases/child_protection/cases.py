@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,10 +30,10 @@ from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.people.models import Person
+from beacon.rules.clocks import LONDON
 
 RECORD = "child_case"
 OPEN, CLOSED = "open", "closed"
-LONDON = ZoneInfo("Europe/London")
 
 
 def today_of(now: datetime) -> date:

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from beacon import rules
-from beacon.rules.clocks import add_working_days, working_day_deadline
+from beacon.rules.clocks import LONDON, add_working_days, working_day_deadline
 
 __all__ = [
     "add_months",
@@ -44,7 +43,6 @@ __all__ = [
     "referral_acknowledgement_due",
 ]
 
-LONDON = ZoneInfo("Europe/London")
 
 
 def add_months(d: date, n: int) -> date:
