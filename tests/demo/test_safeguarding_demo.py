@@ -394,3 +394,26 @@ def test_same_seed_gives_the_same_rows(db):
         stored = [tuple(r) for r in db.execute(stmt)]
         assert len(stored) == len(planned), model.__tablename__
         assert stored == planned, model.__tablename__
+
+
+# --- the audits on demand ----------------------------------------------------------------------
+
+def test_the_force_wide_audit_command_finds_what_the_report_found(built, monkeypatch):
+    from typer.testing import CliRunner
+
+    from beacon.cli import app
+
+    monkeypatch.setenv("BEACON_DATABASE_URL", built[0].url.render_as_string(hide_password=False))
+    runner = CliRunner()
+    result = runner.invoke(app, ["assurance", "audit", "da", "--as", "analyst", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    backlog = figures["backlog"]
+    assert 400 <= backlog["total"] <= 500
+    assert sum(1 for row in backlog["by_division"].values() if row["unreviewed"]) == 2
+    table = runner.invoke(app, ["assurance", "audit", "cp", "--as", "chief"])
+    assert table.exit_code == 0 and "cp.audit.joint_decisions_consistent" in table.output.replace("…", "")
+    refused = runner.invoke(app, ["assurance", "audit", "da", "--as", "ppu.a"])
+    assert refused.exit_code == 1 and "force-wide da audit figures" in refused.output
+    bad = runner.invoke(app, ["assurance", "audit", "xx", "--as", "analyst"])
+    assert bad.exit_code == 2
