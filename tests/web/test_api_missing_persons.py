@@ -73,3 +73,26 @@ def test_search_by_reference_and_name(client, world):
     assert [r["id"] for r in by_name["results"]] == [report["id"]]
     nothing = client.get("/api/v1/missing-persons", params={"q": "zzz"}, headers=officer).json()
     assert nothing["results"] == []
+
+
+def test_name_search_gives_the_same_page_whichever_way_it_searches(client, world, monkeypatch):
+    """A name matching few people is searched person-first, one matching many by walking reports
+    newest first (repository.FEW_PEOPLE); both give the same reports in the same order."""
+    from beacon.cases.missing_persons import repository
+
+    officer = token(client, "officer.a")
+    for forename, surname in [("Tess", "Example"), ("Tom", "Exampleton"), ("Tess", "Exby"), ("Ann", "Other"),
+                              ("Tess", "Example")]:
+        person = {**report_payload()["person"], "forename": forename, "surname": surname}
+        create(client, officer, person=person)
+
+    def search(q):
+        body = client.get("/api/v1/missing-persons", params={"q": q, "limit": 2}, headers=officer).json()
+        return [r["id"] for r in body["results"]], body.get("has_more", body.get("more"))
+
+    queries = ["ex", "exa", "tess ex", "t ex", "other", "nobody"]
+    person_first = {q: search(q) for q in queries}
+    monkeypatch.setattr(repository, "FEW_PEOPLE", 0)
+    walked = {q: search(q) for q in queries}
+    assert walked == person_first
+    assert person_first["nobody"][0] == [] and len(person_first["ex"][0]) == 2

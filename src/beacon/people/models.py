@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from beacon.db import Base
@@ -17,10 +17,11 @@ def normalise(text: str) -> str:
 
 class Person(Base):
     __tablename__ = "person"
+    __table_args__ = (Index("ix_person_name", "surname_norm", "forename_norm"),)   # name search, index only
     id: Mapped[int] = mapped_column(primary_key=True)
     forename: Mapped[str] = mapped_column(String(80))
     surname: Mapped[str] = mapped_column(String(80))
-    surname_norm: Mapped[str] = mapped_column(String(80), index=True)
+    surname_norm: Mapped[str] = mapped_column(String(80))
     forename_norm: Mapped[str] = mapped_column(String(80))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str] = mapped_column(String(20), default="unknown")
