@@ -26,8 +26,7 @@ from beacon.cases.child_protection import schedule
 from beacon.cases.child_protection.agreement import Agreement, agreement
 from beacon.cases.child_protection.case_schemas import CaseIn, CaseStep, ClosureIn, DecisionIn, JointDecisionIn, StepIn
 from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral, PoliceProtection
-from beacon.cases.domestic_abuse import repository as da_repo
-from beacon.cases.missing_persons import repository as mp_repo
+from beacon.cases.child_protection.children import child_of, division_for_new
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.people.models import Person
 from beacon.rules.clocks import LONDON
@@ -81,21 +80,12 @@ def open_case(session: Session, user: Principal, data: CaseIn, now: datetime) ->
             raise Invalid({"division_id": "a case opened from a referral belongs to the referral's division"})
         division_id = referral.division_id
     else:
-        division_id = data.division_id or user.division_id
-        if division_id is None:
-            raise Invalid({"division_id": "choose the division the case belongs to"})
-        if da_repo.fetch_division(session, division_id) is None:
-            raise Invalid({"division_id": f"no division {division_id}"})
+        division_id = division_for_new(session, user, data.division_id, "case")
     require(session, user, Action.CREATE, RECORD, "", division_id)
     if referral is not None:
         child = session.get(Person, referral.child_id)
-    elif data.child_id is not None:
-        child = da_repo.fetch_person(session, data.child_id)
-        if child is None:
-            raise Invalid({"child_id": f"no person {data.child_id}"})
     else:
-        c = data.child
-        child = mp_repo.add_person(session, c.forename, c.surname, c.date_of_birth, c.gender, None)
+        child = child_of(session, data.child_id, data.child)
         session.flush()
     if child.id is not None and (existing := open_case_of_child(session, child.id, division_id)) is not None:
         raise Conflict(f"this child already has an open case in the division (case {existing.id}); "

@@ -23,8 +23,7 @@ from beacon.access.policy import Action, Principal, scope
 from beacon.cases.child_protection import cases
 from beacon.cases.child_protection.models import ChildCase, PoliceProtection
 from beacon.cases.child_protection.protection_schemas import DesignatedReviewIn, ProtectionIn, ProtectionOut
-from beacon.cases.domestic_abuse import repository as da_repo
-from beacon.cases.missing_persons import repository as mp_repo
+from beacon.cases.child_protection.children import child_of, division_for_new
 from beacon.cases.missing_persons.schemas import not_after
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
 from beacon.org.models import Staff, User
@@ -58,23 +57,14 @@ def record(session: Session, user: Principal, data: ProtectionIn, now: datetime)
             raise Invalid({"division_id": "a protection belongs to its case's division"})
         division_id = case.division_id
     else:
-        division_id = data.division_id or user.division_id
-        if division_id is None:
-            raise Invalid({"division_id": "choose the division the protection belongs to"})
-        if da_repo.fetch_division(session, division_id) is None:
-            raise Invalid({"division_id": f"no division {division_id}"})
+        division_id = division_for_new(session, user, data.division_id, "protection")
     require(session, user, Action.CREATE, RECORD, "", division_id)
     if errors := not_after(now, data, "taken_at"):
         raise Invalid(errors)
     if case is None:
+        child = child_of(session, data.child_id, data.child)
         if data.child_id is not None:
-            child = da_repo.fetch_person(session, data.child_id)
-            if child is None:
-                raise Invalid({"child_id": f"no person {data.child_id}"})
             case = cases.open_case_of_child(session, child.id, division_id)
-        else:
-            c = data.child
-            child = mp_repo.add_person(session, c.forename, c.surname, c.date_of_birth, c.gender, None)
         if case is None:
             case = cases.open_case_for(session, user, child, division_id,
                                        f"Taken into police protection: {data.notes}", now,

@@ -45,6 +45,7 @@ from beacon.cases.child_protection.schemas import (
     ResendIn,
     UnreferredForm,
 )
+from beacon.cases.child_protection.children import child_of, division_for_new
 from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.domestic_abuse.models import RiskForm
 from beacon.cases.missing_persons import repository as mp_repo
@@ -135,21 +136,13 @@ def refer_children_for_form(session: Session, user: Principal, form: RiskForm, v
 
 def refer_concern(session: Session, user: Principal, data: ReferralIn, now: datetime) -> ChildReferral:
     """A referral for any child-protection concern, created and sent at once."""
-    division_id = data.division_id or user.division_id
-    if division_id is None:
-        raise Invalid({"division_id": "choose the division the referral belongs to"})
+    division_id = division_for_new(session, user, data.division_id, "referral")
     require(session, user, Action.CREATE, RECORD, "", division_id)
     if data.incident_id is not None and da_repo.fetch_incident(session, data.incident_id) is None:
         raise Invalid({"incident_id": f"no incident {data.incident_id}"})
     home = (mp_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
             if data.home else None)
-    if data.child_id is not None:
-        child = da_repo.fetch_person(session, data.child_id)
-        if child is None:
-            raise Invalid({"child_id": f"no person {data.child_id}"})
-    else:
-        c = data.child
-        child = mp_repo.add_person(session, c.forename, c.surname, c.date_of_birth, c.gender, home)
+    child = child_of(session, data.child_id, data.child, home)
     partner = _partner(session, division_id, home or child.home_location)
     if partner is None:
         raise Invalid({"division_id": "no children's social care partner is recorded for this division; "
