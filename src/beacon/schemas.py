@@ -2,11 +2,21 @@
 hold the NUL character (PostgreSQL cannot store it, and no form or feed has a reason to send it)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 NUL_MESSAGE = "must not contain the NUL character"
+
+
+def _not_true_or_false(value: Any) -> Any:
+    if isinstance(value, bool):   # JSON true is not record 1
+        raise ValueError("must be a record number, not true or false")
+    return value
+
+
+Id = Annotated[int, BeforeValidator(_not_true_or_false), Field(ge=1, le=2**31 - 1)]
+"""A record's number in an input body: a whole number in the databases' range, never a boolean."""
 
 
 def holds_nul(value: Any) -> bool:

@@ -10,9 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn
-from beacon.schemas import Strict
+from beacon.schemas import Id, Strict
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you read: a stale one is a 409")]
 
 

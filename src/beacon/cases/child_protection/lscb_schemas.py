@@ -7,9 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.child_protection.case_schemas import Day
-from beacon.schemas import Strict
+from beacon.schemas import Id, Strict
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class LscbMeetingIn(Strict):

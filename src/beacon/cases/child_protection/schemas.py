@@ -12,9 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
-from beacon.schemas import Strict
+from beacon.schemas import Id, Strict
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 Outcome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
 

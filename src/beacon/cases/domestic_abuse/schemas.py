@@ -9,10 +9,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
-from beacon.schemas import Strict
+from beacon.schemas import Id, Strict
 
 Level = Literal["standard", "medium", "high"]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
