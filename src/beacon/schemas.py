@@ -2,6 +2,7 @@
 hold the NUL character (PostgreSQL cannot store it, and no form or feed has a reason to send it)."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -17,6 +18,34 @@ def _not_true_or_false(value: Any) -> Any:
 
 Id = Annotated[int, BeforeValidator(_not_true_or_false), Field(ge=1, le=2**31 - 1)]
 """A record's number in an input body: a whole number in the databases' range, never a boolean."""
+
+
+def iso_day(value: Any) -> Any:
+    """Only a date written YYYY-MM-DD (or a date from code): a number is not read as a Unix time."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("must be a date written like 2026-11-27")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a real date written like 2026-11-27") from None
+
+
+Day = Annotated[date, BeforeValidator(iso_day), Field(ge=date(1900, 1, 1), le=date(9999, 1, 1))]
+"""A date in an input body or form: ISO text only, from 1900."""
+
+
+def iso_moment(value: Any) -> Any:
+    """Only ISO 8601 text (or a datetime from code): a number is not read as a Unix time."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00")
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00") from None
 
 
 def holds_nul(value: Any) -> bool:

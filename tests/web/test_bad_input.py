@@ -27,6 +27,10 @@ def counts(sessions):
     ({"circumstances": ""}, "circumstances"),
     ({"person": {"forename": "A", "surname": "B", "date_of_birth": "2030-01-01"}}, "person.date_of_birth"),
     ({"person": {"forename": "A", "surname": "B", "date_of_birth": "2026-11-28"}}, "person.date_of_birth"),
+    ({"person": {"forename": "A", "surname": "B", "date_of_birth": 0}}, "person.date_of_birth"),
+    ({"person": {"forename": "A", "surname": "B", "date_of_birth": "1167609600"}}, "person.date_of_birth"),
+    ({"person": {"forename": "A", "surname": "B", "date_of_birth": "2001-02-30"}}, "person.date_of_birth"),
+    ({"last_seen_at": 1164600000}, "last_seen_at"),
     ({"person": None}, "person"),
     ({"person_id": 424242, "person": None}, "person_id"),
     ({"home": {"address": "1 Road", "postcode": "NOT A POSTCODE"}}, "home.postcode"),
@@ -142,3 +146,47 @@ def test_an_uploaded_file_name_with_nul_is_kept_without_it(client):
                     headers=token(client, "supervisor.a"))
     assert r.status_code < 500, r.text
     assert "\x00" not in r.json().get("filename", "")
+
+
+def test_every_input_date_is_iso_text_not_a_unix_time():
+    """pydantic reads a number as a Unix time for a date; Beacon's inputs take ISO text only."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from beacon.schemas import Day
+    day = TypeAdapter(Day)
+    assert str(day.validate_python("2007-03-31")) == "2007-03-31"
+    for bad in (0, 1167609600, "1167609600", True, "31/03/2007", "1899-12-31"):
+        with pytest.raises(ValidationError):
+            day.validate_python(bad)
+
+
+def test_no_input_model_takes_a_bare_date_or_datetime():
+    """Every date and time an input model accepts goes through the ISO-only validators."""
+    import datetime as dt
+    import importlib
+    import pkgutil
+    import typing
+
+    import beacon
+    from beacon.schemas import Strict, iso_day, iso_moment
+    for info in pkgutil.walk_packages(beacon.__path__, "beacon."):
+        importlib.import_module(info.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def unchecked(annotation, metadata) -> bool:
+        if annotation in (dt.date, dt.datetime):
+            return not {iso_day, iso_moment} & {getattr(m, "func", None) for m in metadata}
+        if typing.get_origin(annotation) is typing.Annotated:
+            inner, *meta = typing.get_args(annotation)
+            return unchecked(inner, [*metadata, *meta])
+        return any(unchecked(arg, metadata) for arg in typing.get_args(annotation))
+
+    dated = [(model, name, field) for model in subclasses(Strict) for name, field in model.model_fields.items()
+             if "date" in str(field.annotation)]
+    assert len(dated) >= 20   # the walk found the input models
+    bare = [f"{model.__name__}.{name}" for model, name, field in dated if unchecked(field.annotation, field.metadata)]
+    assert bare == []

@@ -1,14 +1,13 @@
 """What the inspection API and forms accept and return."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from beacon.inspection.models import Method, Status, Verification
 from beacon.inspection.types import Finding, Grade, Result
-from beacon.schemas import Strict
+from beacon.schemas import Day, Strict
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Para = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
@@ -21,8 +20,8 @@ class InspectionIn(Strict):
     title: Line
     library_id: Slug = "hmic-2007"
     framework_ids: list[Slug] = Field(min_length=1, max_length=20)
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
 
     @model_validator(mode="after")
     def _period(self):
@@ -48,7 +47,7 @@ class EvidenceIn(Strict):
     title: Line
     summary: Para
     source: Line
-    gathered_on: date
+    gathered_on: Day
     verification: Verification = Verification.UNVERIFIED
     finding: Finding | None = None
     shows_beacon: bool = False
@@ -70,7 +69,7 @@ class ComputedEvidenceIn(Strict):
     criterion_ids: list[Slug] = Field(default_factory=list, max_length=50)
     n: int = Field(default=30, ge=1, le=1000)
     seed: int = Field(default=2007, ge=0, le=2**31 - 1)
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class AssessmentIn(Strict):

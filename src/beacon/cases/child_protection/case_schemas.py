@@ -7,27 +7,14 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn
-from beacon.schemas import Id, Strict
+from beacon.schemas import Day, Id, Strict
 
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you read: a stale one is a 409")]
 
 
-def iso_day(value: object) -> object:
-    """Only a date written YYYY-MM-DD (or a date from code): no numbers read as Unix timestamps."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or len(value) != 10:
-        raise ValueError("must be a date written like 2026-11-27")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a real date written like 2026-11-27") from None
-
-
-Day = Annotated[date, BeforeValidator(iso_day), Field(ge=date(1900, 1, 1), le=date(9999, 1, 1))]
 Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 DecisionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.child_protection.case_schemas import Day
-from beacon.schemas import Id, Strict
+from beacon.schemas import Day, Id, Strict
 
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
-from beacon.schemas import Id, Strict
+from beacon.schemas import Day, Id, Strict
 
 Level = Literal["standard", "medium", "high"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -77,7 +77,7 @@ class ReferIn(Strict):
 
 
 class MeetingIn(Strict):
-    held_on: date
+    held_on: Day
     agencies_present: list[Agency] = Field(min_length=1, max_length=40)
     referral_ids: list[Id] = Field(default_factory=list, max_length=200)
 
@@ -92,7 +92,7 @@ class ActionIn(Strict):
     referral_id: Id
     text: ActionText
     owner_agency: Agency
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 # --- out ---------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class ActionOut(BaseModel):
 class MeetingOut(BaseModel):
     id: int
     marac_id: int
-    held_on: date
+    held_on: Day
     agencies_present: list[str]
     referral_ids: list[int]
     actions: list[ActionOut]

@@ -21,9 +21,9 @@ from pydantic import (
 )
 
 from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC, PPU_CLOSINGS
-from beacon.cases.missing_persons.schemas import CLOCK_SKEW, _iso
+from beacon.cases.missing_persons.schemas import CLOCK_SKEW
 from beacon.people.models import normalise
-from beacon.schemas import Strict
+from beacon.schemas import Day, Strict, iso_moment
 
 ROLES = ("victim", "suspect", "child", "witness", "other")
 PersonRole = Literal["victim", "suspect", "child", "witness", "other"]
@@ -44,7 +44,7 @@ def _aware_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-Moment = Annotated[datetime, BeforeValidator(_iso), AfterValidator(_aware_utc)]
+Moment = Annotated[datetime, BeforeValidator(iso_moment), AfterValidator(_aware_utc)]
 
 
 def ppu_kind(closing_code: str | None) -> str | None:
@@ -75,7 +75,7 @@ def address_key(address: str, postcode: str) -> tuple[str, str]:
 class PersonOnLog(Strict):
     forename: Name
     surname: Name
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     role: PersonRole
 
     @field_validator("date_of_birth")

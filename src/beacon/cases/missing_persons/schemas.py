@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from beacon.cases.missing_persons.models import Outcome, RiskGrade
-from beacon.schemas import Strict
+from beacon.schemas import Day, Strict, iso_moment
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -24,18 +24,6 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Rationale = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10,
                                             pattern=r"^([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})?$")]
-
-
-def _iso(value: object) -> object:
-    """Only ISO 8601 text (or a datetime from code): no numbers read as Unix timestamps."""
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValueError("must be a date and time written like 2026-11-27T03:15:00+00:00") from None
 
 
 def _aware(value: datetime) -> datetime:
@@ -49,7 +37,7 @@ def _aware(value: datetime) -> datetime:
 
 # "Not in the future" is checked by the service against its clock (``not_after``), since
 # request parsing has no access to it.
-Moment = Annotated[datetime, BeforeValidator(_iso), AfterValidator(_aware)]
+Moment = Annotated[datetime, BeforeValidator(iso_moment), AfterValidator(_aware)]
 
 
 def not_after(now: datetime, model: BaseModel, *fields: str) -> dict[str, str]:
@@ -61,7 +49,7 @@ def not_after(now: datetime, model: BaseModel, *fields: str) -> dict[str, str]:
 class PersonIn(Strict):
     forename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     surname: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     gender: Literal["female", "male", "other", "unknown"] = "unknown"
 
     @model_validator(mode="after")

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from beacon.access.policy import Principal
 from beacon.cases.child_protection import case_views, cases, lscb, protection
 from beacon.cases.child_protection.case_schemas import (AgreementOut, CaseIn, CaseList, CaseOut, CaseStep, ClosureIn,
-                                                        DecisionIn, DecisionOut, JointDecisionIn, StepIn, iso_day)
+                                                        DecisionIn, DecisionOut, JointDecisionIn, StepIn)
 from beacon.cases.child_protection.lscb_schemas import (AttendanceOut, AttendanceRow, LscbMeetingIn, LscbMeetingList,
                                                         LscbMeetingOut)
 from beacon.cases.child_protection.protection_schemas import (DesignatedReviewIn, ProtectionIn, ProtectionList,
                                                               ProtectionOut)
 from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.org.models import PartnerBody
+from beacon.schemas import iso_day
 from beacon.web.deps import api_user, db, now
 from beacon.web.routes.api import ERRORS
 
