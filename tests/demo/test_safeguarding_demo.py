@@ -269,6 +269,18 @@ def test_child_referrals_tracked_to_acknowledgement(db, codes):
     assert all(per_form[fid] == n for fid, n in forms)
 
 
+def test_each_councils_duty_team_sees_only_its_own_referrals(db):
+    from beacon.cases.child_protection import referrals as referral_service
+    from beacon.org.models import User
+    from beacon.org.roles import Role
+    users = db.scalars(select(User).where(User.role == Role.PARTNER)).all()
+    assert len({u.partner_id for u in users}) == len(users) == 5   # one per Gwent council
+    for user in users:
+        seen = referral_service.list_referrals(db, acting_as(db, user.username), limit=200)
+        assert seen and {r.partner_id for r in seen} == {user.partner_id}, user.username
+    db.rollback()
+
+
 def test_every_acknowledgement_clock_is_the_rule(db):
     for sent, due in db.execute(select(ChildReferral.sent_at, ChildReferral.due_at)):
         assert due == clocks.referral_acknowledgement_due(sent)

@@ -4,13 +4,15 @@ both, and a MARAC only in division A (as the report found one Gwent division wit
 MARAC); API bodies for risk forms; people and incidents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+from sqlalchemy import update
 
 from beacon.cases.domestic_abuse.instrument import instruments
 from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.db import transaction
-from beacon.org.models import LocalAuthority, Neighbourhood, PartnerBody, Section, Ward
+from beacon.org.models import LocalAuthority, Neighbourhood, PartnerBody, Section, User, Ward
 from beacon.people.models import Person, normalise
 from tests.web.helpers import token
 
@@ -44,12 +46,20 @@ def build_partners(world, sessions) -> Partners:
             s.add(body)
             s.flush()
             csc[code] = body.id
+            link_partner_user(s, world, f"partner.{code.lower()}", body.id)
             if has_marac:
                 m = PartnerBody(force_id=world.force_id, kind="marac", name=f"{la_name} MARAC", local_authority_id=la.id)
                 s.add(m)
                 s.flush()
                 marac[code] = m.id
     return Partners(csc, marac)
+
+
+def link_partner_user(s, world, username: str, partner_id: int) -> None:
+    """The partner user works for the agency ``partner_id`` (a partner user without one sees nothing)."""
+    s.execute(update(User).where(User.username == username).values(partner_id=partner_id))
+    if username in world.users:
+        world.users[username] = replace(world.users[username], partner_id=partner_id)
 
 
 def answers(yes: int, *, children: bool = False) -> dict[str, bool]:

@@ -56,7 +56,7 @@ def issue_token(session: Session, user: User, now: datetime, hours: int) -> str:
 
 def principal(user: User) -> Principal:
     return Principal(id=user.id, username=user.username, role=user.role, vetting=user.vetting,
-                     division_id=user.division_id, display_name=user.display_name)
+                     division_id=user.division_id, display_name=user.display_name, partner_id=user.partner_id)
 
 
 def acting_as(session: Session, username: str) -> Principal | None:

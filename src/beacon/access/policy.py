@@ -33,6 +33,7 @@ class Principal:
     vetting: Vetting
     division_id: int | None
     display_name: str = ""
+    partner_id: int | None = None   # the partner agency a partner user works for
 
     @property
     def pseudonymised(self) -> bool:
@@ -96,8 +97,8 @@ MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
     (Role.SUPERVISOR, "marac"): (frozenset({R}), D),
     (Role.ANALYST, "marac"): (frozenset({R}), F),
     (Role.CHIEF_OFFICER, "marac"): (frozenset({R}), F),
-    # Referrals to children's social care. Partner users are scoped by division_id: a partner
-    # user for the children's social care covering division A has division_id A.
+    # Referrals to children's social care. A partner user is scoped by division_id and, within it,
+    # sees only the referrals sent to their own agency (partner_id), enforced by the referrals module.
     (Role.OFFICER, "child_referral"): (frozenset({R, C}), D),
     (Role.PPU, "child_referral"): (frozenset({R, C, U, V}), D),
     (Role.SUPERVISOR, "child_referral"): (frozenset({R, C, U, V}), D),

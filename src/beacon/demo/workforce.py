@@ -185,11 +185,17 @@ DEMO_USERS = (
     ("chief", Role.CHIEF_OFFICER, None, Vetting.SC, (None, "Assistant Chief Constable")),
     ("inspector", Role.INSPECTOR, None, Vetting.SC, None),
     ("admin", Role.ADMIN, None, Vetting.SC, (None, "IT systems administrator")),
-    # children's social care duty teams: partner agencies, not force staff
-    ("partner.a", Role.PARTNER, "A", Vetting.RV, None),
-    ("partner.b", Role.PARTNER, "B", Vetting.RV, None),
-    ("partner.c", Role.PARTNER, "C", Vetting.RV, None),
+    # children's social care duty teams, one per council: partner agencies, not force staff
+    ("partner.newport", Role.PARTNER, "A", Vetting.RV, None),
+    ("partner.torfaen", Role.PARTNER, "B", Vetting.RV, None),
+    ("partner.monmouthshire", Role.PARTNER, "B", Vetting.RV, None),
+    ("partner.caerphilly", Role.PARTNER, "C", Vetting.RV, None),
+    ("partner.blaenau-gwent", Role.PARTNER, "C", Vetting.RV, None),
 )
+# the council whose children's social care each partner user works for
+PARTNER_COUNCIL = {"partner.newport": "Newport", "partner.torfaen": "Torfaen",
+                   "partner.monmouthshire": "Monmouthshire", "partner.caerphilly": "Caerphilly",
+                   "partner.blaenau-gwent": "Blaenau Gwent"}
 
 
 def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash: str) -> list[dict]:
@@ -198,6 +204,9 @@ def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash
     not force staff."""
     users = []
     rows = {r["id"]: r for r in wf.rows}
+    council = {la["id"]: la["name"] for la in geo.local_authorities}
+    social_care = {council[p["local_authority_id"]]: p["id"] for p in geo.partner_bodies
+                   if p["kind"] == "childrens_social_care"}
     for username, role, division, vetting, post in DEMO_USERS:
         staff_id = None
         if post is not None:
@@ -208,12 +217,14 @@ def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash
             label = wf.display[staff_id]
         elif role is Role.PARTNER:
             g = names.gender(rng)
-            label = f"Children's services duty social worker {names.forename(rng, g)} {names.surname(rng)}"
+            label = (f"{PARTNER_COUNCIL[username]} children's services duty social worker "
+                     f"{names.forename(rng, g)} {names.surname(rng)}")
         else:
             g = names.gender(rng)
             label = f"HMI {names.forename(rng, g)} {names.surname(rng)}"
         users.append({"id": len(users) + 1, "username": username, "password_hash": password_hash, "role": role,
                       "vetting": vetting, "division_id": geo.division_ids[division] if division else None,
-                      "staff_id": staff_id, "display_name": label, "active": True, "failed_logins": 0,
+                      "staff_id": staff_id, "partner_id": social_care.get(PARTNER_COUNCIL.get(username)),
+                      "display_name": label, "active": True, "failed_logins": 0,
                       "locked_until": None, "session_epoch": 0})
     return users

@@ -107,6 +107,9 @@ class User(Base):
     vetting: Mapped[Vetting] = mapped_column(_enum(Vetting))
     division_id: Mapped[int | None] = mapped_column(ForeignKey("division.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # A partner agency's user works for one agency (a council's children's social care) and sees
+    # only what was sent to it; None for force staff and inspectors.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner_body.id", name="fk_app_user_partner_id"))
     display_name: Mapped[str] = mapped_column(String(160))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -60,9 +60,10 @@ QUEUED, DELIVERED, FAILED = "queued", "delivered", "failed"
 
 # --- sending -----------------------------------------------------------------------------
 
-def has_inbox(session: Session, division_id: int) -> bool:
-    """True if an active partner user can receive referrals for the division."""
+def has_inbox(session: Session, partner_id: int, division_id: int) -> bool:
+    """True if an active user of the partner agency can receive its referrals for the division."""
     return session.scalar(select(exists().where(User.role == Role.PARTNER, User.active.is_(True),
+                                                User.partner_id == partner_id,
                                                 User.division_id == division_id))) or False
 
 
@@ -79,7 +80,7 @@ def send(session: Session, referral: ChildReferral, now: datetime) -> ChildRefer
     partner = session.get(PartnerBody, referral.partner_id)
     if partner is None:  # pragma: no cover - the foreign key guarantees it
         referral.delivery, referral.delivery_error = FAILED, "the partner agency no longer exists"
-    elif has_inbox(session, referral.division_id):
+    elif has_inbox(session, referral.partner_id, referral.division_id):
         referral.delivery, referral.delivery_error = DELIVERED, ""
         referral.sent_at = now
         referral.due_at = referral_acknowledgement_due(now)
@@ -143,7 +144,14 @@ def refer_concern(session: Session, user: Principal, data: ReferralIn, now: date
     home = (mp_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
             if data.home else None)
     child = child_of(session, data.child_id, data.child, home)
-    partner = _partner(session, division_id, home or child.home_location)
+    if data.partner_id is not None:
+        serving = {body.id: body for _, body in da_repo.partners_by_division(
+            session, da_repo.CHILDRENS_SOCIAL_CARE, division_id)}
+        if data.partner_id not in serving:
+            raise Invalid({"partner_id": "choose the children's social care of a council in the referral's division"})
+        partner = serving[data.partner_id]
+    else:
+        partner = _partner(session, division_id, home or child.home_location)
     if partner is None:
         raise Invalid({"division_id": "no children's social care partner is recorded for this division; "
                                       "ask the administrator to add one, and phone the referral through meanwhile"})
@@ -166,6 +174,10 @@ def _load(session: Session, user: Principal, referral_id: int, action: Action) -
         note(session, user, action.value, RECORD, referral_id, "not_found")
         raise NotFound(f"no child referral {referral_id}")
     require(session, user, action, RECORD, referral_id, referral.division_id)
+    if user.role is Role.PARTNER and referral.partner_id != user.partner_id:
+        # another agency's referral (two councils can share a division)
+        note(session, user, action.value, RECORD, referral_id, "denied", "sent to another agency")
+        raise Forbidden("this referral was sent to another agency")
     if user.role is Role.PARTNER and referral.delivery != DELIVERED:
         # the partner never received it: for them it does not exist yet
         note(session, user, action.value, RECORD, referral_id, "not_found", "not delivered")
@@ -193,7 +205,7 @@ def _base(user: Principal):
     if s.division_ids is not None:
         stmt = stmt.where(ChildReferral.division_id.in_(s.division_ids))
     if user.role is Role.PARTNER:
-        stmt = stmt.where(ChildReferral.delivery == DELIVERED)
+        stmt = stmt.where(ChildReferral.partner_id == user.partner_id, ChildReferral.delivery == DELIVERED)
     return stmt
 
 

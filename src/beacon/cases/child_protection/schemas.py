@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
 from beacon.schemas import Id, Strict
@@ -35,6 +35,8 @@ class ReferralIn(Strict):
     child: PersonIn | None = None
     home: PlaceIn | None = None
     division_id: Id | None = None
+    partner_id: Id | None = Field(default=None, description=(
+        "The children's social care to send it to; by default, the one for the council where the child lives"))
     incident_id: Id | None = None
     concern: Concern
 

@@ -144,6 +144,19 @@ def division_authorities(session: Session, division_id: int) -> list[int]:
     return sorted(session.scalars(stmt))
 
 
+def partners_by_division(session: Session, kind: str, division_id: int | None = None) -> list[tuple[int, PartnerBody]]:
+    """(division id, partner body) for every partner body of ``kind`` serving a division (only
+    ``division_id``'s when given), by division then name."""
+    stmt = (select(Section.division_id, PartnerBody).distinct()
+            .join(Ward, Ward.local_authority_id == PartnerBody.local_authority_id)
+            .join(Neighbourhood, Neighbourhood.id == Ward.neighbourhood_id)
+            .join(Section, Section.id == Neighbourhood.section_id)
+            .where(PartnerBody.kind == kind).order_by(Section.division_id, PartnerBody.name))
+    if division_id is not None:
+        stmt = stmt.where(Section.division_id == division_id)
+    return [(d, body) for d, body in session.execute(stmt)]
+
+
 def authority_of_ward(session: Session, ward_id: int | None) -> int | None:
     if ward_id is None:
         return None

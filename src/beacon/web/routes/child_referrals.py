@@ -115,16 +115,23 @@ def supervisor_page(request: Request, user: Principal = Depends(current_user), s
 
 NEW_FIELDS = {"child.forename": "forename", "child.surname": "surname", "child.date_of_birth": "dob",
               "child": "surname", "home.address": "home_address", "home.postcode": "home_postcode",
-              "concern": "concern", "division_id": "division_id", "incident_id": "incident_id"}
+              "concern": "concern", "division_id": "division_id", "incident_id": "incident_id",
+              "partner_id": "partner_id"}
 NEW_LABELS = {"forename": "the child's first name", "surname": "the child's last name",
-              "concern": "the concern", "home_address": "the child's address"}
+              "concern": "the concern", "home_address": "the child's address", "partner_id": "children's social care"}
 
 
 def _new_page(request, session, status_code=200, **extra):
     from beacon.cases.domestic_abuse import repository as da_repo
 
+    divisions = da_repo.divisions(session)
+    names = {d.id: d.name for d in divisions}
+    user = request.state.user
+    social_care = [(body.id, body.name if user.division_id else f"{body.name} ({names[d]})")
+                   for d, body in da_repo.partners_by_division(session, da_repo.CHILDRENS_SOCIAL_CARE, user.division_id)]
     return render(request, "referrals/new.html", status_code=status_code,
-                  title="Refer a child to children's social care", divisions=da_repo.divisions(session), **extra)
+                  title="Refer a child to children's social care", divisions=divisions, social_care=social_care,
+                  **extra)
 
 
 @pages.get("/referrals/new")
@@ -144,7 +151,8 @@ def create_page(request: Request, form: dict = Depends(checked_form), user: Prin
                       "date_of_birth": dob.get("v")},
             "concern": form.get("concern", ""),
             "incident_id": int(incident) if incident.isdigit() and len(incident) <= 9 else None,
-            "division_id": int(form["division_id"]) if form.get("division_id", "").isdigit() else None}
+            "division_id": int(form["division_id"]) if form.get("division_id", "").isdigit() else None,
+            "partner_id": int(form["partner_id"]) if form.get("partner_id", "").isdigit() else None}
     if form.get("home_address", "").strip() or form.get("home_postcode", "").strip():
         body["home"] = {"address": form.get("home_address", ""), "postcode": form.get("home_postcode", "")}
     try:
