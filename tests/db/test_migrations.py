@@ -44,9 +44,9 @@ def test_revisions_are_numbered_in_order():
 def test_partner_user_migration_keeps_users_both_ways(database_url, engine):
     """0006 adds app_user.partner_id in place; its downgrade rebuilds app_user on SQLite, which
     must keep every user and the rows that point at them."""
-    from sqlalchemy import func, select, text
+    from datetime import datetime, timezone
 
-    from datetime import datetime, timedelta, timezone
+    from sqlalchemy import func, select, text
 
     from beacon.access.login import issue_token
     from beacon.db import session_factory, transaction
