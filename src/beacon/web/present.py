@@ -8,6 +8,7 @@ from beacon.access.policy import Principal
 from beacon.cases.missing_persons import rules
 from beacon.cases.missing_persons.models import MissingReport
 from beacon.cases.missing_persons.schemas import ActionOut, GradeOut, ReportOut, ReportSummary, ReviewOut
+from beacon.people import redact as redaction
 
 
 def person_name(user: Principal, person) -> str:
@@ -27,19 +28,20 @@ def summary(user: Principal, report: MissingReport, at: datetime) -> ReportSumma
 
 def detail(user: Principal, report: MissingReport, at: datetime, settings: Mapping[str, object]) -> ReportOut:
     hide = user.pseudonymised
+    redact = redaction.for_reader(hide, [report.person], [report.reported_by_name])
     return ReportOut(
         **summary(user, report, at).model_dump(),
-        circumstances=report.circumstances, reported_by_name="(withheld)" if hide else report.reported_by_name,
+        circumstances=redact(report.circumstances), reported_by_name="(withheld)" if hide else report.reported_by_name,
         reported_by_relationship=report.reported_by_relationship, from_care=report.from_care,
         pnc_circulated_at=report.pnc_circulated_at, pnc_due_at=rules.pnc_due(report.reported_at, settings),
         closed_at=report.closed_at, outcome=report.outcome,
         found_place=("(withheld)" if hide else report.found_location.label) if report.found_location else None,
-        found_by=report.found_by, prevention_interview_at=report.prevention_interview_at,
+        found_by=redact(report.found_by), prevention_interview_at=report.prevention_interview_at,
         return_interview_offered_at=report.return_interview_offered_at,
         return_interview_due_at=(rules.return_interview_due(report.closed_at, settings)
                                  if report.is_child and report.closed_at else None),
-        grades=[GradeOut(grade=a.grade, rationale=a.rationale, assessed_at=a.assessed_at,
+        grades=[GradeOut(grade=a.grade, rationale=redact(a.rationale), assessed_at=a.assessed_at,
                          assessed_by=a.assessed_by_name) for a in report.assessments],
-        reviews=[ReviewOut(reviewed_at=r.reviewed_at, reviewer=r.reviewer_name, notes=r.notes)
+        reviews=[ReviewOut(reviewed_at=r.reviewed_at, reviewer=r.reviewer_name, notes=redact(r.notes))
                  for r in report.reviews],
-        actions=[ActionOut(at=a.at, by=a.by_name, text=a.text) for a in report.actions])
+        actions=[ActionOut(at=a.at, by=a.by_name, text=redact(a.text)) for a in report.actions])

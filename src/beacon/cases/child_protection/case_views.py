@@ -3,6 +3,7 @@ pseudonymised: the child's name and date of birth are withheld, as elsewhere."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from beacon.cases.child_protection.agreement import agreement
 from beacon.cases.child_protection.case_schemas import (AgreementItem, AgreementOut, CaseOut, CaseSummary, DecisionOut,
                                                         FactorOut, StepOut)
 from beacon.cases.child_protection.models import ChildCase, ChildDecision
+from beacon.people import redact as redaction
 from beacon.people.models import Person
 
 
@@ -38,7 +40,7 @@ def summary(user: Principal, case: ChildCase, child: Person | None, today: date,
                        joint_decision_departs=bool(cases.departures_of(case)))
 
 
-def decision_out(decision: ChildDecision) -> DecisionOut:
+def decision_out(decision: ChildDecision, redact: Callable[[str | None], str | None] = redaction.unchanged) -> DecisionOut:
     agreement_ = agreement()
     try:
         recorded = json.loads(decision.factors or "{}")
@@ -52,8 +54,8 @@ def decision_out(decision: ChildDecision) -> DecisionOut:
         except StopIteration:
             text = factor_id
         factors.append(FactorOut(id=factor_id, text=text, present=bool(value.get("present")),
-                                 discounted=bool(value.get("discounted")), reason=str(value.get("reason") or "")))
-    return DecisionOut(id=decision.id, decision=decision.decision, decided_by=decision.decided_by,
+                                 discounted=bool(value.get("discounted")), reason=redact(str(value.get("reason") or ""))))
+    return DecisionOut(id=decision.id, decision=redact(decision.decision), decided_by=decision.decided_by,
                        decided_at=decision.decided_at, factors=factors)
 
 
@@ -62,18 +64,19 @@ def detail(session: Session, user: Principal, case: ChildCase, today: date) -> C
     steps = cases.steps_of(case, today)
     recorded = cases.decisions_of(session, case.id)
     departures = cases.departures_of(case)
+    redact = redaction.for_reader(user.pseudonymised, [child])
     reason = ""
     if departures:
         reason = next((r for d in reversed(recorded) if (r := decisions.departure_reason_of(d.decision))), "")
     return CaseOut(
         **summary(user, case, child, today, steps).model_dump(),
         child_date_of_birth=None if user.pseudonymised or child is None else child.date_of_birth,
-        referral_id=case.referral_id, concern=case.concern, strategy_discussion_on=case.strategy_discussion_on,
+        referral_id=case.referral_id, concern=redact(case.concern), strategy_discussion_on=case.strategy_discussion_on,
         joint_investigation=case.joint_investigation, joint_criteria_met=cases.criteria_met_of(case),
-        investigated_by=case.investigated_by, departures=departures, departure_reason=reason,
+        investigated_by=case.investigated_by, departures=departures, departure_reason=redact(reason),
         s47_started_on=case.s47_started_on, initial_conference_on=case.initial_conference_on,
         core_group_on=case.core_group_on, first_review_on=case.first_review_on, last_review_on=case.last_review_on,
-        steps=[step_out(s) for s in steps], decisions=[decision_out(d) for d in recorded],
+        steps=[step_out(s) for s in steps], decisions=[decision_out(d, redact) for d in recorded],
         police_protection_ids=cases.protections_of(session, case.id))
 
 

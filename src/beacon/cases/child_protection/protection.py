@@ -28,6 +28,7 @@ from beacon.cases.missing_persons.schemas import not_after
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
 from beacon.org.models import Staff, User
 from beacon.org.roles import Rank
+from beacon.people import redact as redaction
 from beacon.people.models import Person
 
 RECORD = "police_protection"
@@ -153,11 +154,12 @@ def review(session: Session, user: Principal, protection_id: int, data: Designat
 def present(session: Session, user: Principal, protection: PoliceProtection) -> ProtectionOut:
     child = session.get(Person, protection.child_id)
     officer = session.get(Staff, protection.designated_officer_id) if protection.designated_officer_id else None
+    redact = redaction.for_reader(user.pseudonymised, [child])
     return ProtectionOut(
         id=protection.id, child_id=protection.child_id,
         child_name=f"Person {protection.child_id:07d}" if user.pseudonymised or child is None else child.full_name,
         case_id=protection.case_id, division_id=division_of(session, protection), taken_at=protection.taken_at,
-        taken_by=protection.taken_by, notes=protection.notes, awaiting_review=protection.designated_review_at is None,
+        taken_by=protection.taken_by, notes=redact(protection.notes), awaiting_review=protection.designated_review_at is None,
         designated_officer=officer.display_name if officer else None,
         designated_review_at=protection.designated_review_at)
 

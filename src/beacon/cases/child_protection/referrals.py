@@ -52,6 +52,7 @@ from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
 from beacon.org.models import PartnerBody, User
 from beacon.org.roles import Role
+from beacon.people import redact as redaction
 from beacon.people.models import Location, Person
 
 RECORD = "child_referral"
@@ -359,6 +360,9 @@ def present(session: Session, referral: ChildReferral, now: datetime,
     partner = session.get(PartnerBody, referral.partner_id)
     home = child.home_location if child else None
     status = status_of(referral, now)
+    form = session.get(RiskForm, referral.risk_form_id) if referral.risk_form_id else None
+    household = [session.get(Person, i) for i in ((form.victim_id, form.perpetrator_id) if form else ()) if i]
+    redact = redaction.for_reader(pseudonymised, [child, *household])
     return ReferralOut(
         id=referral.id, version=referral.version, child_id=referral.child_id,
         child_name=(f"Person {referral.child_id:07d}" if pseudonymised else child.full_name),
@@ -366,11 +370,11 @@ def present(session: Session, referral: ChildReferral, now: datetime,
                              else child.date_of_birth.isoformat()),
         child_address=None if pseudonymised or home is None else home.label,
         division_id=referral.division_id, partner_id=referral.partner_id, partner_name=partner.name,
-        risk_form_id=referral.risk_form_id, incident_id=referral.incident_id, concern=referral.concern,
+        risk_form_id=referral.risk_form_id, incident_id=referral.incident_id, concern=redact(referral.concern),
         created_at=referral.created_at, created_by=referral.created_by, delivery=referral.delivery,
         delivery_error=referral.delivery_error, sent_at=referral.sent_at, due_at=referral.due_at,
         acknowledged_at=referral.acknowledged_at, acknowledged_by=referral.acknowledged_by,
-        escalated_at=referral.escalated_at, outcome=referral.outcome, outcome_at=referral.outcome_at,
+        escalated_at=referral.escalated_at, outcome=redact(referral.outcome), outcome_at=referral.outcome_at,
         status=status, status_label=STATUS_LABELS[status])
 
 

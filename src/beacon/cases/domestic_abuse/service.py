@@ -64,6 +64,7 @@ from beacon.cases.domestic_abuse.schemas import (
 from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.org.models import Division, PartnerBody
+from beacon.people import redact as redaction
 from beacon.people.models import Location, Person
 from beacon.rules.clocks import LONDON
 
@@ -573,10 +574,12 @@ def detail(session: Session, user: Principal, settings: Mapping[str, object], fo
     kids = [] if user.pseudonymised else child_referrals.for_form(session, form.id)
     partners = {p.id: p.name for p in (session.get(PartnerBody, r.partner_id) for r in kids)}
     inst = instrument_by_id(form.instrument_id)
+    redact = redaction.for_reader(user.pseudonymised, [session.get(Person, i) for i in
+                                                       (form.victim_id, form.perpetrator_id) if i])
     return RiskFormOut(
         **summary(session, user, form, as_of, referral.id if referral else None).model_dump(),
-        instrument_title=inst.title, answers=answers_out(form), judgement_reason=form.judgement_reason,
-        reviewed_by=form.reviewed_by, review_notes=form.review_notes,
+        instrument_title=inst.title, answers=answers_out(form), judgement_reason=redact(form.judgement_reason),
+        reviewed_by=form.reviewed_by, review_notes=redact(form.review_notes),
         superseded_by_id=repo.superseded_by(session, form.id), marac_criteria=criteria_out(crit, form, met),
         child_referrals=[ChildReferralBrief(id=r.id, child_name=session.get(Person, r.child_id).full_name,
                                             partner_name=partners[r.partner_id], delivery=r.delivery,
