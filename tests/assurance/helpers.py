@@ -8,7 +8,7 @@ from datetime import date, datetime
 from beacon.cases.child_protection.agreement import agreement
 from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
-from beacon.cases.incidents.models import Incident
+from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.db import transaction
 from beacon.people.models import Person, normalise
 
@@ -25,9 +25,9 @@ def person(s, forename: str = "Vera", surname: str = "Testcase") -> int:
 
 def form(sessions, division_id: int, completed_at: datetime, *, level: str = "standard", judged: str | None = None,
          reviewed_at: datetime | None = None, children: int = 0, supersedes_id: int | None = None,
-         victim: str = "Vera") -> int:
+         victim: str = "Vera", victim_id: int | None = None) -> int:
     with transaction(sessions) as s:
-        f = RiskForm(victim_id=person(s, victim), division_id=division_id, instrument_id="dash-2009", answers="{}",
+        f = RiskForm(victim_id=victim_id or person(s, victim), division_id=division_id, instrument_id="dash-2009", answers="{}",
                      score=14 if level == "high" and judged is None else 3, computed_level=level if judged is None else "standard",
                      judged_level=judged, judgement_reason="raised" if judged else "", final_level=judged or level,
                      completed_by="officer", completed_at=completed_at, reviewed_at=reviewed_at,
@@ -95,3 +95,14 @@ def log(sessions, division_id: int, ref: str, closed_at: datetime, closing_code:
         s.add(i)
         s.flush()
         return i.id
+
+
+def victim_callouts(sessions, division_id: int, times: list[datetime], ref: str) -> int:
+    """A new victim and a domestic log naming them as the victim at each of ``times``."""
+    with transaction(sessions) as s:
+        victim = person(s, "Esme", "Callout")
+        for n, at in enumerate(times):
+            incident = Incident(log_ref=f"{ref}-{n}", received_at=at, division_id=division_id, closing_code="domestic")
+            incident.people.append(IncidentPerson(person_id=victim, role="victim"))
+            s.add(incident)
+        return victim

@@ -62,6 +62,38 @@ def test_domestic_abuse_rates_force_wide_and_by_division(world, sessions, da_rec
     assert (result["child_referrals"]["made"], result["child_referrals"]["never_acknowledged"]) == (1, 1)
 
 
+def test_marac_audit_counts_escalation_and_repeat_as_the_referral_does(world, sessions, partners):
+    """A standard-risk form is still a MARAC case when the call-outs reach the force's threshold
+    (default 3 in 12 months) or when it is a repeat within 12 months of the last referral."""
+    A = world.divisions["A"]
+    escalating = h.victim_callouts(sessions, A, [MON - timedelta(days=d) for d in (20, 90, 200)], "ESC")
+    quiet = h.victim_callouts(sessions, A, [MON - timedelta(days=d) for d in (20, 400)], "QUIET")
+    ids = {"escalation": h.form(sessions, A, MON, victim_id=escalating),
+           "below_threshold": h.form(sessions, A, MON, victim_id=quiet)}
+    earlier = h.form(sessions, A, datetime(2026, 1, 10, tzinfo=UTC), level="high")
+    h.marac_referral(sessions, earlier, datetime(2026, 1, 12, tzinfo=UTC))
+    with sessions() as s:
+        from beacon.cases.domestic_abuse.models import RiskForm
+        repeat_victim = s.get(RiskForm, earlier).victim_id
+    ids["repeat"] = h.form(sessions, A, MON, victim_id=repeat_victim)
+    with sessions() as s:
+        result = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+        facts = {f.id: f for f in da._facts(s, SINCE, UNTIL, SETTINGS)}
+        # the audit finds each form's criteria exactly as the referral screen does
+        for fid in ids.values():
+            form = s.get(RiskForm, fid)
+            assert list(facts[fid].marac_criteria) == da_service.criteria_for(s, SETTINGS, form).met, fid
+    assert facts[ids["escalation"]].marac_criteria == ("potential_escalation",)
+    assert facts[ids["repeat"]].marac_criteria == ("repeat",)
+    assert facts[ids["below_threshold"]].marac_criteria == ()
+    marac = result["rates"][da.MARAC]
+    assert set(marac["failing"]) == {ids["escalation"], ids["repeat"]} and ids["below_threshold"] not in marac["failing"]
+    with sessions() as s:
+        sample = da.file_sample(s, SINCE, UNTIL, 10, 7, SETTINGS, NOW)
+    details = {c["record_id"]: c["details"][da.MARAC] for c in sample["cases"]}
+    assert details[ids["escalation"]] == "potential escalation: not referred"
+
+
 def test_backlog_as_at_a_date_is_the_dvo_backlog_with_its_forms(world, sessions, da_records):
     ids = da_records
     as_of = datetime(2026, 10, 13, 12, 0, tzinfo=UTC)

@@ -62,12 +62,14 @@ def test_backlog_as_at_a_moment():
     assert not da.in_backlog(datetime(2007, 4, 1, tzinfo=UTC), None, None, as_of)
 
 
-def test_marac_referral_and_availability_for_high_risk():
-    assert not da.marac_check("medium", False, False).applies
-    assert da.marac_check("high", False, True).met
-    missed = da.marac_check("high", True, False)
-    assert missed.applies and not missed.met and "professional judgement" in missed.detail
-    assert not da.marac_available_check("high", False).met and da.marac_available_check("high", True).met
+def test_marac_referral_and_availability_on_every_criterion():
+    assert not da.marac_check([], False).applies and not da.marac_available_check([], False).applies
+    assert da.marac_check(["visible_high_risk"], True).met
+    missed = da.marac_check(["professional_judgement"], False)
+    assert missed.applies and not missed.met and missed.detail == "professional judgement: not referred"
+    both = da.marac_check(["potential_escalation", "repeat"], False)
+    assert both.applies and "potential escalation" in both.detail and "repeat" in both.detail
+    assert not da.marac_available_check(["repeat"], False).met and da.marac_available_check(["repeat"], True).met
     assert not da.children_check(0, False).applies and not da.children_check(2, False).met
 
 

@@ -13,16 +13,20 @@ functions read only the columns they need (a year of a force's forms is about 10
 * ``da.audit.review_backlog``: forms completed and not reviewed as at a moment (a form reviewed,
   or replaced by a reassessment, later still counts), the same measure as
   ``beacon.cases.domestic_abuse.service.backlog``, with the form ids.
-* ``da.audit.marac_referral``: a high-risk form (final level high: visible high risk on the
-  score, or raised to high by professional judgement) has a MARAC referral.
-* ``da.audit.marac_available``: the division of a high-risk form has a MARAC.
+* ``da.audit.marac_referral``: a form whose case met any published MARAC referral criterion when
+  the incident happened (visible high risk, professional judgement, potential escalation on
+  the force's call-out threshold, or a repeat within 12 months of the last referral; the same
+  ``rules.marac_criteria`` the referral uses) has a MARAC referral.
+* ``da.audit.marac_available``: the division of such a form has a MARAC.
 * ``da.audit.children_referred``: a form recording children in the household has a referral to
   children's social care.
 * ``da.audit.log_closure``: see :mod:`beacon.assurance.closure`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,7 +37,10 @@ from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
 from beacon.cases.child_protection.models import ChildReferral
 from beacon.cases.domestic_abuse import repository as da_repo
+from beacon.cases.domestic_abuse import rules as da_rules
+from beacon.cases.domestic_abuse.service import CRITERION_LABELS
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
+from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.cases.missing_persons.rules import Check
 from beacon.org.models import Division
 from beacon.rules.clocks import working_day_deadline
@@ -46,8 +53,8 @@ CHILDREN = "da.audit.children_referred"
 LOG_CLOSURE = closure.RULE_IDS["domestic"]
 TITLES = {
     REVIEW: "Risk form reviewed by the DVO in time",
-    MARAC: "High-risk victim referred to MARAC",
-    MARAC_AVAILABLE: "High-risk victim's division has a MARAC",
+    MARAC: "Victim meeting a MARAC criterion referred",
+    MARAC_AVAILABLE: "Victim meeting a MARAC criterion has a MARAC in the division",
     CHILDREN: "Children in the household referred",
 }
 
@@ -79,16 +86,21 @@ def in_backlog(completed_at: datetime, reviewed_at: datetime | None, superseded_
             and (superseded_at is None or superseded_at > as_of))
 
 
-def marac_check(final_level: str, judged_raised: bool, referred: bool) -> Check:
-    if final_level != "high":
-        return Check(MARAC, TITLES[MARAC], False, False, f"{final_level} risk")
-    why = "raised to high by professional judgement" if judged_raised else "visible high risk"
-    return Check(MARAC, TITLES[MARAC], True, referred, f"{why}: " + ("referred" if referred else "not referred"))
+def _criteria_text(criteria: Sequence[str]) -> str:
+    return "; ".join(CRITERION_LABELS[c].lower() for c in criteria)
 
 
-def marac_available_check(final_level: str, division_has_marac: bool) -> Check:
-    if final_level != "high":
-        return Check(MARAC_AVAILABLE, TITLES[MARAC_AVAILABLE], False, False, f"{final_level} risk")
+def marac_check(criteria: Sequence[str], referred: bool) -> Check:
+    """``criteria``: the MARAC criteria the case met (``rules.marac_criteria``), in their order."""
+    if not criteria:
+        return Check(MARAC, TITLES[MARAC], False, False, "no MARAC criterion met")
+    return Check(MARAC, TITLES[MARAC], True, referred,
+                 f"{_criteria_text(criteria)}: " + ("referred" if referred else "not referred"))
+
+
+def marac_available_check(criteria: Sequence[str], division_has_marac: bool) -> Check:
+    if not criteria:
+        return Check(MARAC_AVAILABLE, TITLES[MARAC_AVAILABLE], False, False, "no MARAC criterion met")
     return Check(MARAC_AVAILABLE, TITLES[MARAC_AVAILABLE], True, division_has_marac,
                  "the division has a MARAC" if division_has_marac else "the division has no MARAC")
 
@@ -109,7 +121,7 @@ class FormFacts:
     reviewed_at: datetime | None
     superseded_at: datetime | None     # when a reassessment replaced it, if one did
     final_level: str
-    judged_raised: bool
+    marac_criteria: tuple[str, ...]    # the MARAC criteria the case met at the incident
     children_in_household: int
     marac_referred: bool
     division_has_marac: bool
@@ -118,8 +130,8 @@ class FormFacts:
 
 def form_checks(f: FormFacts, settings: Mapping[str, object], now: datetime) -> list[Check]:
     return [review_check(f.completed_at, f.reviewed_at, f.superseded_at, now, settings),
-            marac_check(f.final_level, f.judged_raised, f.marac_referred),
-            marac_available_check(f.final_level, f.division_has_marac),
+            marac_check(f.marac_criteria, f.marac_referred),
+            marac_available_check(f.marac_criteria, f.division_has_marac),
             children_check(f.children_in_household, f.child_referred)]
 
 
@@ -141,10 +153,50 @@ def marac_divisions(session: Session) -> dict[int, bool]:
             for d in session.scalars(select(Division.id).order_by(Division.id))}
 
 
-def _facts(session: Session, since: datetime, until: datetime, ids: list[int] | None = None) -> list[FormFacts]:
+class _MaracHistory:
+    """The victims' call-outs and MARAC referrals, read once for a period's forms, so each form's
+    MARAC criteria are found as ``service.criteria_for`` finds them, without a query per form."""
+
+    def __init__(self, session: Session, victims, threshold: int):
+        self.threshold = threshold
+        self.incidents: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+        for person, incident, at in session.execute(
+                select(IncidentPerson.person_id, Incident.id, Incident.received_at)
+                .join(Incident, Incident.id == IncidentPerson.incident_id)
+                .where(IncidentPerson.role == "victim", IncidentPerson.person_id.in_(victims))):
+            self.incidents[person].append((incident, at))
+        self.forms: dict[int, list[tuple[int, int | None, datetime]]] = defaultdict(list)
+        for victim, fid, incident, completed in session.execute(
+                select(RiskForm.victim_id, RiskForm.id, RiskForm.incident_id, RiskForm.completed_at)
+                .where(RiskForm.victim_id.in_(victims))):
+            self.forms[victim].append((fid, incident, completed))
+        self.referrals: dict[tuple[int, int | None], list[datetime]] = defaultdict(list)
+        for victim, perpetrator, at in session.execute(
+                select(MaracReferral.victim_id, MaracReferral.perpetrator_id, MaracReferral.referred_at)
+                .where(MaracReferral.victim_id.in_(victims))):
+            self.referrals[(victim, perpetrator)].append(at)
+        for times in self.referrals.values():
+            times.sort()
+
+    def criteria(self, fid: int, victim: int, perpetrator: int | None, incident: int | None, incident_at: datetime,
+                 final: str, computed: str, judged: str | None) -> tuple[str, ...]:
+        times = da_rules.callout_times(fid, incident, self.incidents.get(victim, ()), self.forms.get(victim, ()))
+        earlier = self.referrals.get((victim, perpetrator), [])
+        last = earlier[bisect_right(earlier, incident_at) - 1] if bisect_right(earlier, incident_at) else None
+        raised = judged is not None and _RANK.get(final, 0) > _RANK.get(computed, 0)
+        return tuple(da_rules.marac_criteria(level=final, judged_raised=raised,
+                                             callouts_12m=da_rules.callouts_in_window(times, incident_at),
+                                             escalation_threshold=self.threshold, last_referral_at=last,
+                                             incident_at=incident_at))
+
+
+def _facts(session: Session, since: datetime, until: datetime, settings: Mapping[str, object],
+           ids: list[int] | None = None) -> list[FormFacts]:
     stmt = (select(RiskForm.id, RiskForm.division_id, RiskForm.completed_at, RiskForm.reviewed_at,
                    RiskForm.final_level, RiskForm.computed_level, RiskForm.judged_level,
-                   RiskForm.children_in_household)
+                   RiskForm.children_in_household, RiskForm.victim_id, RiskForm.perpetrator_id,
+                   RiskForm.incident_id, Incident.received_at)
+            .outerjoin(Incident, Incident.id == RiskForm.incident_id)
             .where(RiskForm.completed_at >= since, RiskForm.completed_at < until).order_by(RiskForm.id))
     if ids is not None:
         if not ids:
@@ -158,10 +210,16 @@ def _facts(session: Session, since: datetime, until: datetime, ids: list[int] | 
     children = set(session.scalars(select(ChildReferral.risk_form_id).where(ChildReferral.risk_form_id.is_not(None))
                                    .distinct()))
     has_marac = marac_divisions(session)
+    victims = select(RiskForm.victim_id).where(RiskForm.completed_at >= since, RiskForm.completed_at < until)
+    if ids is not None:
+        victims = victims.where(RiskForm.id.in_(ids))
+    history = _MaracHistory(session, victims, int(settings["da.marac_escalation_callouts"]))
     return [FormFacts(fid, division, completed, reviewed, superseded.get(fid), final,
-                      judged is not None and _RANK.get(final, 0) > _RANK.get(computed, 0), kids or 0,
-                      fid in referred, has_marac.get(division, False), fid in children)
-            for fid, division, completed, reviewed, final, computed, judged, kids in rows]
+                      history.criteria(fid, victim, perpetrator, incident, received or completed, final, computed,
+                                       judged),
+                      kids or 0, fid in referred, has_marac.get(division, False), fid in children)
+            for (fid, division, completed, reviewed, final, computed, judged, kids, victim, perpetrator, incident,
+                 received) in rows]
 
 
 def backlog(session: Session, as_of: datetime) -> dict:
@@ -190,7 +248,7 @@ def compliance(session: Session, since: datetime, until: datetime, settings: Map
                as_of: datetime | None = None) -> dict:
     """Force-wide and per-division compliance for forms completed in [since, until), logs closed in
     that period, and the backlog as at ``as_of`` (default ``until``)."""
-    facts = _facts(session, since, until)
+    facts = _facts(session, since, until, settings)
     checks = {f.id: form_checks(f, settings, now) for f in facts}
     division_of: dict[int, int | None] = {f.id: f.division_id for f in facts}
     logs, log_divisions, examined = closure.log_checks(session, since, until, "domestic")
@@ -236,7 +294,7 @@ def file_sample(session: Session, since: datetime, until: datetime, n: int, seed
     ids = session.scalars(select(RiskForm.id).where(RiskForm.completed_at >= since,
                                                     RiskForm.completed_at < until)).all()
     sample = draw_sample(ids, n, seed)
-    facts = _facts(session, since, until, sample)
+    facts = _facts(session, since, until, settings, sample)
     checks = {f.id: form_checks(f, settings, now) for f in facts}
     cases = [{"record_id": f.id, "reference": f"risk form {f.id}", "division_id": f.division_id,
               "checks": {c.rule_id: (c.met if c.applies else None) for c in checks[f.id]},

@@ -241,12 +241,13 @@ AUDIT = (
          "divisions, this amounted to a backlog of approximately 450 cases'). A measure, not a pass/fail check."
          + _AUDIT_NOTE,
          HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Areas for improvement", AUDIT_DATE),
-    Rule("da.audit.marac_referral", "High-risk victim referred to MARAC",
-         "A victim whose risk form is high risk (visible high risk on the score, or raised to high by "
-         "professional judgement, both MARAC referral criteria) is referred to the MARAC." + _AUDIT_NOTE,
+    Rule("da.audit.marac_referral", "Victim meeting a MARAC criterion referred",
+         "A victim whose case met any MARAC referral criterion at the incident (visible high risk on the score, "
+         "professional judgement, potential escalation on the force's call-out threshold, or a repeat within 12 "
+         "months of the last referral: da.marac_*) is referred to the MARAC." + _AUDIT_NOTE,
          MARAC_CRITERIA, "", AUDIT_DATE),
-    Rule("da.audit.marac_available", "High-risk victim's division has a MARAC",
-         "A high-risk victim can be heard only where the division has a MARAC; HMIC found MARACs in two of "
+    Rule("da.audit.marac_available", "Victim meeting a MARAC criterion has a MARAC in the division",
+         "A victim meeting a MARAC criterion can be heard only where the division has a MARAC; HMIC found MARACs in two of "
          "Gwent's three divisions." + _AUDIT_NOTE,
          HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Strengths", AUDIT_DATE),
     Rule("da.audit.children_referred", "Children in the household referred",

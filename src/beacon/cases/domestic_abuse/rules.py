@@ -99,6 +99,26 @@ def within_months(earlier: datetime, later: datetime, months: int = REPEAT_MONTH
     return _local_date(later) <= add_months(_local_date(earlier), months)
 
 
+def callout_times(form_id: int, form_incident_id: int | None, victim_incidents: Iterable[tuple[int, datetime]],
+                  victim_forms: Iterable[tuple[int, int | None, datetime]]) -> list[datetime]:
+    """The victim's police call-outs other than the form's own incident (for ``da.marac_escalation``).
+
+    ``victim_incidents`` are (incident id, received at) for every incident naming the person as
+    the victim; ``victim_forms`` are (form id, incident id, completed at) for their risk forms.
+    Each incident is a call-out, and so is each other risk form not linked to one of those
+    incidents (a form records a call-out even when its log did not name the victim).
+    """
+    incidents = list(victim_incidents)
+    known = {i for i, _ in incidents}
+    times = [t for i, t in incidents if i != form_incident_id]
+    for other_id, other_incident, completed_at in victim_forms:
+        if other_id == form_id or (other_incident is not None and (other_incident in known
+                                                                     or other_incident == form_incident_id)):
+            continue
+        times.append(completed_at)
+    return times
+
+
 def callouts_in_window(incident_times: Iterable[datetime], at: datetime) -> int:
     """Police call-outs in the 12 months before ``at`` (for ``da.marac_escalation``).
 

@@ -327,15 +327,8 @@ def criteria_for(session: Session, settings: Mapping[str, object], form: RiskFor
     MARAC referral for the same victim and perpetrator before this form's incident.
     """
     at = incident_time(session, form)
-    incidents = repo.victim_incidents(session, form.victim_id)
-    incident_ids = {i for i, _ in incidents}
-    times = [t for i, t in incidents if i != form.incident_id]
-    for other in repo.forms_for_victim(session, form.victim_id):
-        if other.id == form.id or (other.incident_id is not None and other.incident_id in incident_ids):
-            continue
-        if other.incident_id is not None and other.incident_id == form.incident_id:
-            continue
-        times.append(other.completed_at)
+    times = rules.callout_times(form.id, form.incident_id, repo.victim_incidents(session, form.victim_id),
+                                [(o.id, o.incident_id, o.completed_at) for o in repo.forms_for_victim(session, form.victim_id)])
     callouts = rules.callouts_in_window(times, at)
     threshold = int(settings["da.marac_escalation_callouts"])
     last = repo.last_referral_at(session, form.victim_id, form.perpetrator_id, before=at)
