@@ -452,6 +452,7 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
 
     from beacon.assurance import force_audit
     from beacon.errors import BeaconError
+    from beacon.org.models import Division
     from beacon.rules.clocks import LONDON
 
     if area not in force_audit.AREAS:
@@ -471,6 +472,7 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
         except BeaconError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
+        names = {str(d.id): d.name for d in session.scalars(select(Division).order_by(Division.code))}
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
         return
@@ -483,7 +485,20 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
         shown = "-" if rate["rate"] is None else f"{rate['rate']:.0%}"
         table.add_row(rule_id, rate["title"], f"{rate['met']:,}", f"{rate['applicable']:,}", shown)
     console.print(table)
+    divisions = [d for d in names if d in {str(k) for k in result["by_division"]}]
+    if divisions:
+        split = Table(title="By division (met of applicable)")
+        split.add_column("Rule", no_wrap=True)
+        for d in divisions:
+            split.add_column(names[d], justify="right")
+        by = {str(k): v for k, v in result["by_division"].items()}
+        for rule_id in result["rates"]:
+            cells = [by[d].get(rule_id) for d in divisions]
+            split.add_row(rule_id, *("-" if not c or not c["applicable"] else
+                                     f"{c['met']:,}/{c['applicable']:,} ({c['rate']:.0%})" for c in cells))
+        console.print(split)
     if "backlog" in result:
         backlog = result["backlog"]
-        parts = ", ".join(f"division {d}: {row['unreviewed']}" for d, row in backlog["by_division"].items())
+        parts = ", ".join(f"{names.get(str(d), f'division {d}')}: {row['unreviewed']}"
+                          for d, row in backlog["by_division"].items())
         console.print(f"Forms awaiting review as at {backlog['as_of'][:10]}: {backlog['total']:,} ({parts})")
