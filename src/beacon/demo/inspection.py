@@ -1278,8 +1278,9 @@ def _dv_figures(session: Session, computed: dict[str, dict]) -> dict[str, str]:
         "dv_sample": (f"in the file sample of {sample['n']} (seed {sample['seed']}), "
                       + (f"{sample_review['met']} of {sample_review['applicable']} were reviewed in time"
                          if sample_review["applicable"] else "no form was due for review")),
-        "dv_marac": ("high-risk victims referred to MARAC: " + _share(rates[da.MARAC], "no high-risk form in the period")
-                     + (f"; {unheard['applicable'] - unheard['met']:,} high-risk victims were in a division without "
+        "dv_marac": ("victims meeting a MARAC referral criterion (high risk, escalation or repeat) referred to MARAC: "
+                     + _share(rates[da.MARAC], "no form met a MARAC criterion in the period")
+                     + (f"; {unheard['applicable'] - unheard['met']:,} of these victims were in a division without "
                         f"a MARAC ({', '.join(no_marac)})" if no_marac and unheard["applicable"] else "")),
         "dv_children": ("forms recording children in the household that were referred to children's social care: "
                         + _share(rates[da.CHILDREN], "no form recorded children in the household")
