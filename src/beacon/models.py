@@ -1,6 +1,6 @@
 """Every mapped table, imported once so the metadata (and Alembic) sees the whole schema."""
 from beacon.access.models import AccessLogEntry, ApiToken, ForceSetting, RecordHistory
-from beacon.cases.child_protection.models import (ChildCase, ChildDecision, ChildReferral, LscbMeeting,
+from beacon.cases.child_protection.models import (ChildCase, ChildCaseReview, ChildDecision, ChildReferral, LscbMeeting,
                                                   PoliceProtection)
 from beacon.cases.domestic_abuse.models import MaracAction, MaracMeeting, MaracReferral, RiskForm
 from beacon.cases.incidents.models import (AddressWarning, ClosureFlag, ImportBatch, Incident, IncidentPerson,
@@ -20,7 +20,7 @@ for _cls in (MissingReport, RiskAssessment, Review, EnquiryAction, Person, Locat
     track(_cls)
 
 __all__ = [
-    "AddressWarning", "ChildCase", "ChildDecision", "ChildReferral", "ClosureFlag", "ImportBatch", "Incident",
+    "AddressWarning", "ChildCase", "ChildCaseReview", "ChildDecision", "ChildReferral", "ClosureFlag", "ImportBatch", "Incident",
     "IncidentPerson", "LscbMeeting", "MaracAction", "MaracMeeting", "MaracReferral", "PoliceProtection", "RiskForm",
     "WorkItem",
     "CriterionAssessment", "DevelopingPractice", "Evidence", "EvidenceCriterion", "FrameworkGrade", "Inspection",

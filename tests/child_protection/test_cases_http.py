@@ -98,6 +98,20 @@ def test_caseload_sorted_by_due_date(client, area):
     assert r.status_code == 403
 
 
+def test_each_review_is_kept_and_timed_from_the_one_before(client, area):
+    case = open_case(client)
+    for name, on in (("strategy-discussion", "2025-01-06"), ("initial-conference", "2025-01-20"),
+                     ("review", "2025-04-10"), ("review", "2025-11-01"), ("review", "2026-04-01")):
+        case = step(client, case, name, on)
+    assert case["reviews"] == ["2025-04-10", "2025-11-01", "2026-04-01"]
+    assert (case["first_review_on"], case["last_review_on"]) == ("2025-04-10", "2026-04-01")
+    steps = {s["key"]: s for s in case["steps"]}
+    assert steps["first_review"]["status"] == "met"
+    assert (steps["review_2"]["due_on"], steps["review_2"]["status"]) == ("2025-10-10", "late")
+    assert (steps["review_3"]["due_on"], steps["review_3"]["status"]) == ("2026-05-01", "met")
+    assert steps["next_review"]["due_on"] == "2026-10-01" and steps["next_review"]["status"] == "overdue"  # today 27 Nov
+
+
 EVERYONE = ("officer.a", "officer.b", "supervisor.a", "supervisor.b", "ppu.a", "ppu.b", "analyst", "chief",
             "inspector", "admin", "partner.a")
 READERS = {"supervisor.a", "ppu.a", "analyst", "chief", "inspector"}

@@ -50,3 +50,19 @@ def test_reviews_every_six_months_from_the_last():
 def test_closed_case_steps_not_held():
     steps = schedule.steps(CaseDates(date(2024, 3, 21), None, None, None, None, closed=True), date(2024, 6, 1))
     assert steps[0].status == "not_held" and schedule.next_step(steps) is None
+
+
+def test_every_review_is_judged_against_the_one_before():
+    reviews = (date(2024, 2, 20), date(2024, 9, 2), date(2025, 2, 28))
+    steps = _steps(strategy_discussion_on=date(2023, 11, 1), initial_conference_on=date(2023, 11, 30),
+                   core_group_on=date(2023, 12, 5), first_review_on=reviews[0], last_review_on=reviews[-1],
+                   today=date(2025, 3, 1), reviews=reviews)
+    assert [k for k in steps if "review" in k] == ["first_review", "review_2", "review_3", "next_review"]
+    assert steps["review_2"].due_on == date(2024, 8, 20) and steps["review_2"].status == "late"
+    assert steps["review_3"].due_on == date(2025, 3, 2) and steps["review_3"].status == "met"
+    assert steps["review_2"].rule_id == steps["review_3"].rule_id == "cp.subsequent_reviews"
+    assert steps["next_review"].due_on == date(2025, 8, 28)
+    # without the list, the first and latest reviews stand for it (records from before migration 0007)
+    legacy = _steps(strategy_discussion_on=date(2023, 11, 1), initial_conference_on=date(2023, 11, 30),
+                    first_review_on=reviews[0], last_review_on=reviews[-1], today=date(2025, 3, 1))
+    assert [k for k in legacy if "review" in k] == ["first_review", "review_2", "next_review"]

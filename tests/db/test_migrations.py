@@ -64,3 +64,35 @@ def test_partner_user_migration_keeps_users_both_ways(database_url, engine):
         assert conn.scalar(text("SELECT count(*) FROM api_token")) == 1
     migrate.upgrade(database_url)
     assert "partner_id" in {c["name"] for c in inspect(engine).get_columns("app_user")}
+
+
+def test_review_history_migration_copies_each_cases_first_and_latest_review(database_url, engine):
+    """0007 keeps every review; a case recorded before it keeps its first and latest review dates,
+    marked as recorded before the history (no recording time)."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import text
+
+    from beacon.db import session_factory, transaction
+    from beacon.people.models import Person
+    from tests.factories import build_world
+    world = build_world(engine)
+    migrate.downgrade(database_url, "0006")
+    with transaction(session_factory(engine)) as s:
+        child = Person(forename="Kit", surname="Oldcase", forename_norm="kit", surname_norm="oldcase")
+        s.add(child)
+        s.flush()
+        cases = [(date(2006, 9, 1), date(2007, 2, 20)), (date(2006, 10, 2), date(2006, 10, 2)), (None, None)]
+        for first, last in cases:
+            s.execute(text("INSERT INTO child_case (child_id, division_id, opened_at, concern, joint_criteria_met, "
+                           "investigated_by, first_review_on, last_review_on, status, version) VALUES (:c, :d, :o, "
+                           "'Concern', '[]', '', :f, :l, 'open', 1)"),
+                      {"c": child.id, "d": world.divisions["A"], "o": datetime(2006, 5, 1, tzinfo=timezone.utc),
+                       "f": first, "l": last})
+    migrate.upgrade(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT c.first_review_on, r.held_on, r.recorded_at FROM child_case_review r "
+                                 "JOIN child_case c ON c.id = r.case_id ORDER BY r.held_on")).all()
+    held = [(str(first)[:10], str(on)[:10]) for first, on, _ in rows]
+    assert held == [("2006-09-01", "2006-09-01"), ("2006-10-02", "2006-10-02"), ("2006-09-01", "2007-02-20")]
+    assert all(recorded is None for *_, recorded in rows)

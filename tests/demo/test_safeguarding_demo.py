@@ -320,6 +320,10 @@ def test_case_clocks_mostly_kept(db):
         assert c.s47_started_on == c.strategy_discussion_on
         if c.first_review_on:
             assert c.first_review_on > c.initial_conference_on and c.last_review_on >= c.first_review_on
+        # each review held is kept, the first and latest on the case too
+        held = [r.held_on for r in c.reviews]
+        assert held == list(dict.fromkeys(d for d in (c.first_review_on, c.last_review_on) if d))
+        assert all(r.recorded_at is not None and r.recorded_by for r in c.reviews)
 
 
 def test_decisions_lack_risk_factors_sometimes(db):

@@ -117,6 +117,7 @@ class SafeguardingMaker:
         self.child_referrals: list[dict] = []
         self.cases: list[dict] = []
         self.decisions: list[dict] = []
+        self.case_reviews: list[dict] = []
         self.protections: list[dict] = []
         self.lscb_meetings: list[dict] = []
         self.households: list[Household] = []
@@ -417,7 +418,7 @@ class SafeguardingMaker:
 
     def tables(self) -> list[tuple[str, type, list[dict]]]:
         """(label, model, rows) in the order they can be written (after people and locations)."""
-        from beacon.models import (AddressWarning, ChildCase, ChildDecision, ChildReferral, Incident, IncidentPerson,
+        from beacon.models import (AddressWarning, ChildCase, ChildCaseReview, ChildDecision, ChildReferral, Incident, IncidentPerson,
                                    LscbMeeting, MaracAction, MaracMeeting, MaracReferral, PoliceProtection, RiskForm,
                                    WorkItem)
         return [("incidents", Incident, clean(self.incidents)), ("incident people", IncidentPerson, self.links),
@@ -428,6 +429,7 @@ class SafeguardingMaker:
                 ("MARAC actions", MaracAction, clean(self.actions)),
                 ("child referrals", ChildReferral, clean(self.child_referrals)),
                 ("child protection cases", ChildCase, clean(self.cases)),
+                ("child protection reviews", ChildCaseReview, self.case_reviews),
                 ("child protection decisions", ChildDecision, clean(self.decisions)),
                 ("police protection", PoliceProtection, clean(self.protections)),
                 ("LSCB meetings", LscbMeeting, self.lscb_meetings)]

@@ -346,6 +346,10 @@ class ChildrenMaker:
         _number(m.cases, "opened_at")
         for c in m.cases:
             c["referral_id"] = c["_referral"]["id"]
+            for held in dict.fromkeys(d for d in (c["first_review_on"], c["last_review_on"]) if d is not None):
+                m.case_reviews.append({"id": len(m.case_reviews) + 1, "case_id": c["id"], "held_on": held,
+                                       "recorded_at": datetime.combine(held, time(17, 0), tzinfo=LONDON)
+                                       .astimezone(UTC), "recorded_by": m.ppu_users[c["_division"]]})
         _number(m.decisions, "decided_at")
         for d in m.decisions:
             d["case_id"] = d["_case"]["id"]

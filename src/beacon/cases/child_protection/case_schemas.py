@@ -154,6 +154,7 @@ class CaseOut(CaseSummary):
     core_group_on: date | None
     first_review_on: date | None
     last_review_on: date | None
+    reviews: list[date] = Field(description="Every review conference held, in order")
     steps: list[StepOut]
     decisions: list[DecisionOut]
     police_protection_ids: list[int]

@@ -76,6 +76,7 @@ def detail(session: Session, user: Principal, case: ChildCase, today: date) -> C
         investigated_by=case.investigated_by, departures=departures, departure_reason=redact(reason),
         s47_started_on=case.s47_started_on, initial_conference_on=case.initial_conference_on,
         core_group_on=case.core_group_on, first_review_on=case.first_review_on, last_review_on=case.last_review_on,
+        reviews=list(cases.dates_of(case).held_reviews),
         steps=[step_out(s) for s in steps], decisions=[decision_out(d, redact) for d in recorded],
         police_protection_ids=cases.protections_of(session, case.id))
 

@@ -25,7 +25,7 @@ from beacon.cases.child_protection import decisions as rules_of
 from beacon.cases.child_protection import schedule
 from beacon.cases.child_protection.agreement import Agreement, agreement
 from beacon.cases.child_protection.case_schemas import CaseIn, CaseStep, ClosureIn, DecisionIn, JointDecisionIn, StepIn
-from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral, PoliceProtection
+from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral, PoliceProtection
 from beacon.cases.child_protection.children import child_of, division_for_new
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.people.models import Person
@@ -42,7 +42,8 @@ def today_of(now: datetime) -> date:
 
 def dates_of(case: ChildCase) -> schedule.CaseDates:
     return schedule.CaseDates(case.strategy_discussion_on, case.initial_conference_on, case.core_group_on,
-                              case.first_review_on, case.last_review_on, closed=case.status == CLOSED)
+                              case.first_review_on, case.last_review_on, closed=case.status == CLOSED,
+                              reviews=tuple(r.held_on for r in case.reviews))
 
 
 def steps_of(case: ChildCase, today: date) -> list[schedule.Step]:
@@ -231,6 +232,8 @@ def record_step(session: Session, user: Principal, case_id: int, step: CaseStep,
             if case.first_review_on is None:
                 case.first_review_on = on
             case.last_review_on = on
+            case.reviews.append(ChildCaseReview(held_on=on, recorded_at=now,
+                                                recorded_by=(user.display_name or user.username)[:80]))
     session.flush()
     note(session, user, "update", RECORD, case_id, detail=f"{step.value}={on.isoformat()}")
     return case

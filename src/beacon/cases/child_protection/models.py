@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from beacon.db import Base, UTCDateTime
 
@@ -52,12 +52,27 @@ class ChildCase(Base):
     investigated_by: Mapped[str] = mapped_column(String(40), default="")  # specialist, uniform
     s47_started_on: Mapped[date | None] = mapped_column(Date)
     initial_conference_on: Mapped[date | None] = mapped_column(Date)
-    first_review_on: Mapped[date | None] = mapped_column(Date)
-    last_review_on: Mapped[date | None] = mapped_column(Date)
+    first_review_on: Mapped[date | None] = mapped_column(Date)   # the first and latest of ``reviews``, kept
+    last_review_on: Mapped[date | None] = mapped_column(Date)    # on the case for lists and the caseload
     core_group_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    reviews: Mapped[list[ChildCaseReview]] = relationship(order_by="ChildCaseReview.held_on", lazy="selectin")
     __mapper_args__ = {"version_id_col": version}
+
+
+class ChildCaseReview(Base):
+    """A review child protection conference held on a case. Each is on time or late against the
+    one before it (the first against the initial conference), so every review is kept."""
+    __tablename__ = "child_case_review"
+    __table_args__ = (UniqueConstraint("case_id", "held_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("child_case.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    # None for a review recorded before each review was kept (migration 0007 copied the case's
+    # first and latest review dates)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(80), default="")
 
 
 class ChildDecision(Base):

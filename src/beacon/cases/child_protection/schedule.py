@@ -6,7 +6,8 @@ Safeguard Children, 2006, chapter 5):
 * initial child protection conference: 15 working days after the strategy discussion;
 * first core group: 10 working days after the initial conference;
 * first review conference: 3 months after the initial conference;
-* next review conference: at most 6 months after the last review.
+* each later review conference: at most 6 months after the review before it, so every review
+  held is on time or late against its own clock, and the next is due 6 months after the last.
 
 A step is ``waiting`` until its clock starts, ``due`` until its last day, ``overdue`` after
 it; once held it is ``met`` (held on or before the last day) or ``late``. A step not held
@@ -34,6 +35,13 @@ class CaseDates:
     first_review_on: date | None
     last_review_on: date | None
     closed: bool = False
+    reviews: tuple[date, ...] = ()   # every review held, in order (default: the first and latest)
+
+    @property
+    def held_reviews(self) -> tuple[date, ...]:
+        if self.reviews:
+            return tuple(sorted(self.reviews))
+        return tuple(dict.fromkeys(d for d in (self.first_review_on, self.last_review_on) if d is not None))
 
 
 @dataclass(frozen=True)
@@ -74,12 +82,17 @@ def steps(case: CaseDates, today: date) -> list[Step]:
              status_of(conference_due, conf, today, case.closed)),
         Step("core_group", "First core group meeting", "cp.core_group", "the initial conference", core_due,
              case.core_group_on, status_of(core_due, case.core_group_on, today, case.closed)),
-        Step("first_review", "First review conference", "cp.first_review", "the initial conference", first_due,
-             case.first_review_on, status_of(first_due, case.first_review_on, today, case.closed)),
     ]
-    if case.first_review_on is not None:
-        last = case.last_review_on or case.first_review_on
-        next_due = clocks.next_review_due(last)
+    reviews = case.held_reviews
+    first_held = reviews[0] if reviews else None
+    out.append(Step("first_review", "First review conference", "cp.first_review", "the initial conference",
+                    first_due, first_held, status_of(first_due, first_held, today, case.closed)))
+    for n, (before, held) in enumerate(zip(reviews, reviews[1:]), start=2):
+        due = clocks.next_review_due(before)
+        out.append(Step(f"review_{n}", f"Review conference {n}", "cp.subsequent_reviews", "the review before",
+                        due, held, status_of(due, held, today, case.closed)))
+    if reviews:
+        next_due = clocks.next_review_due(reviews[-1])
         out.append(Step("next_review", "Next review conference", "cp.subsequent_reviews", "the last review",
                         next_due, None, status_of(next_due, None, today, case.closed)))
     return out
