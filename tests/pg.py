@@ -86,3 +86,20 @@ def scratch_database(base_url: str):
                 if time.time() > deadline:
                     raise
                 time.sleep(0.2)
+
+
+@contextmanager
+def migrated_database(backend: str, folder):
+    """Yield the URL of an empty, migrated database of its own on ``backend`` ("sqlite": a file in
+    ``folder``; "postgresql": a scratch database), for tests that build a whole demo once per
+    module. Raises if PostgreSQL is wanted and cannot be reached (callers skip with the reason)."""
+    from beacon import migrate
+
+    if backend == "postgresql":
+        with server() as base, scratch_database(base) as url:
+            migrate.upgrade(url)
+            yield url
+        return
+    url = f"sqlite:///{folder}/demo.db"
+    migrate.upgrade(url)
+    yield url

@@ -1,19 +1,39 @@
 """The CLI calls the same library: figures, queue, search, settings, audit verify."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 
 import pytest
 from typer.testing import CliRunner
 
 from beacon.cli import app
+from beacon.db import make_engine
 from beacon.demo.build import build
+from tests import pg
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    """One demo for the module (building it takes seconds): the tests only read it, except for
+    the settings test, which changes a setting no other test here reads."""
+    try:
+        database = pg.migrated_database(os.environ.get("BEACON_TEST_DB", "sqlite"), tmp_path_factory.mktemp("cli"))
+        url = database.__enter__()
+    except Exception as exc:  # noqa: BLE001 - the reason is printed in the skip
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        engine = make_engine(url)
+        build(engine, now=datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc))
+        engine.dispose()
+        yield url
+    finally:
+        database.__exit__(None, None, None)
 
 
 @pytest.fixture
-def demo(engine, database_url, monkeypatch):
-    monkeypatch.setenv("BEACON_DATABASE_URL", database_url)
-    build(engine, now=datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc))
+def demo(demo_url, monkeypatch):
+    monkeypatch.setenv("BEACON_DATABASE_URL", demo_url)
     return CliRunner()
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from beacon import config, migrate
+from beacon import config
 from beacon.access.login import acting_as
 from beacon.cases.child_protection import clocks
 from beacon.cases.child_protection.agreement import agreement, decision_consistent
@@ -43,26 +43,18 @@ POPULATION = {"A": 138_826, "B": 175_900, "C": 239_600}
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if BACKEND == "postgresql":
-        try:
-            server = pg.server()
-            base = server.__enter__()
-        except Exception as exc:  # noqa: BLE001 - the reason is printed in the skip
-            pytest.skip(f"PostgreSQL unavailable: {exc}")
-        with pg.scratch_database(base) as url:
-            migrate.upgrade(url)
-            engine = make_engine(url)
-            summary = demo_build.build(engine, seed=SEED, now=NOW)
-            yield engine, summary
-            engine.dispose()
-        server.__exit__(None, None, None)
-        return
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("safeguarding") / "demo.db")
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    summary = demo_build.build(engine, seed=SEED, now=NOW)
-    yield engine, summary
-    engine.dispose()
+    try:
+        database = pg.migrated_database(BACKEND, tmp_path_factory.mktemp("safeguarding"))
+        url = database.__enter__()
+    except Exception as exc:  # noqa: BLE001 - the reason is printed in the skip
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        engine = make_engine(url)
+        summary = demo_build.build(engine, seed=SEED, now=NOW)
+        yield engine, summary
+        engine.dispose()
+    finally:
+        database.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
