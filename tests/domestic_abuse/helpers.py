@@ -27,20 +27,28 @@ class Partners:
     marac: dict[str, int]    # division code -> MARAC partner id (A only)
 
 
+def add_council(s, world, code: str, la_name: str) -> tuple[LocalAuthority, Ward]:
+    """A local authority with one section, neighbourhood and ward in division ``code``."""
+    la = LocalAuthority(force_id=world.force_id, name=la_name)
+    s.add(la)
+    s.flush()
+    section = Section(division_id=world.divisions[code], name=f"{la_name} Section 1")
+    s.add(section)
+    s.flush()
+    hood = Neighbourhood(section_id=section.id, name=f"{la_name} Neighbourhood 1")
+    s.add(hood)
+    s.flush()
+    ward = Ward(neighbourhood_id=hood.id, local_authority_id=la.id, name=f"{la_name} Ward 1", population=1000)
+    s.add(ward)
+    s.flush()
+    return la, ward
+
+
 def build_partners(world, sessions) -> Partners:
     csc, marac = {}, {}
     with transaction(sessions) as s:
         for code, la_name, has_marac in (("A", "Testport", True), ("B", "Otherby", False)):
-            la = LocalAuthority(force_id=world.force_id, name=la_name)
-            s.add(la)
-            s.flush()
-            section = Section(division_id=world.divisions[code], name=f"{la_name} Section 1")
-            s.add(section)
-            s.flush()
-            hood = Neighbourhood(section_id=section.id, name=f"{la_name} Neighbourhood 1")
-            s.add(hood)
-            s.flush()
-            s.add(Ward(neighbourhood_id=hood.id, local_authority_id=la.id, name=f"{la_name} Ward 1", population=1000))
+            la, _ = add_council(s, world, code, la_name)
             body = PartnerBody(force_id=world.force_id, kind="childrens_social_care", name=f"{la_name} Children's Services",
                                local_authority_id=la.id)
             s.add(body)

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from beacon.access.models import AccessLogEntry
 from beacon.db import transaction
-from beacon.org.models import LocalAuthority, Neighbourhood, PartnerBody, Section, User, Ward
+from beacon.org.models import PartnerBody, User
 from beacon.org.roles import Role, Vetting
 from beacon.people.models import Location, Person, normalise
+from tests.domestic_abuse.helpers import add_council
 from tests.domestic_abuse.test_child_referrals import set_partner_active
 from tests.factories import _HASH
 from tests.web.helpers import csrf_of, login, token
@@ -23,19 +24,10 @@ def eastvale(world, sessions, partners) -> dict:
     """A second council in division A with its own children's social care and duty team user,
     and a child living in one of its wards."""
     with transaction(sessions) as s:
-        la = LocalAuthority(force_id=world.force_id, name="Eastvale")
-        s.add(la)
-        s.flush()
-        section = Section(division_id=world.divisions["A"], name="Eastvale Section 1")
-        s.add(section)
-        s.flush()
-        hood = Neighbourhood(section_id=section.id, name="Eastvale Neighbourhood 1")
-        s.add(hood)
-        s.flush()
-        ward = Ward(neighbourhood_id=hood.id, local_authority_id=la.id, name="Eastvale Ward 1", population=1000)
+        la, ward = add_council(s, world, "A", "Eastvale")
         body = PartnerBody(force_id=world.force_id, kind="childrens_social_care", name="Eastvale Children's Services",
                            local_authority_id=la.id)
-        s.add_all([ward, body])
+        s.add(body)
         s.flush()
         s.add(User(username="partner.east", password_hash=_HASH, role=Role.PARTNER, vetting=Vetting.RV,
                    division_id=world.divisions["A"], partner_id=body.id, display_name="Test partner.east"))
