@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 
 from beacon.cases.child_protection.agreement import agreement
-from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral
+from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
 from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.db import transaction
@@ -74,7 +74,7 @@ def factors(*, missing: tuple[str, ...] = (), discounted: dict[str, str] | None 
 def child_case(sessions, division_id: int, opened_at: datetime, *, joint: bool | None = None,
                criteria: tuple[str, ...] = (), strategy: date | None = None, s47: date | None = None,
                conference: date | None = None, status: str = "open", referral_id: int | None = None,
-               decisions: tuple[str, ...] = (), child: str = "Kit") -> int:
+               decisions: tuple[str, ...] = (), child: str = "Kit", reviews: tuple[date, ...] = ()) -> int:
     with transaction(sessions) as s:
         c = ChildCase(child_id=person(s, child, "Child"), division_id=division_id, referral_id=referral_id,
                       opened_at=opened_at, concern="Concern", joint_investigation=joint,
@@ -84,6 +84,8 @@ def child_case(sessions, division_id: int, opened_at: datetime, *, joint: bool |
         s.flush()
         for f in decisions:
             s.add(ChildDecision(case_id=c.id, decision="Decision", factors=f, decided_by="di", decided_at=opened_at))
+        for on in reviews:
+            s.add(ChildCaseReview(case_id=c.id, held_on=on, recorded_at=opened_at, recorded_by="ds"))
         s.flush()
         return c.id
 

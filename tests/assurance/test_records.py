@@ -160,6 +160,27 @@ def test_child_protection_rates_spread_and_never_acknowledged(world, sessions, c
     assert r[cp.LOG_CLOSURE]["failing"] == [ids["log"]]
 
 
+def test_every_review_conference_is_audited_against_its_own_clock(world, sessions, partners):
+    A = world.divisions["A"]
+    opened = datetime(2026, 4, 2, 10, 0, tzinfo=UTC)
+    conference = date(2026, 4, 20)                       # first review due 20 July, the next 6 months after each
+    ids = {"kept": h.child_case(sessions, A, opened, conference=conference, reviews=(date(2026, 7, 10),)),
+           "late_first": h.child_case(sessions, A, opened, conference=conference, reviews=(date(2026, 7, 30),)),
+           "none_held": h.child_case(sessions, A, opened, conference=conference),            # overdue since 20 July
+           "closed": h.child_case(sessions, A, opened, conference=conference, status="closed"),
+           "no_conference": h.child_case(sessions, A, opened)}
+    with sessions() as s:
+        result = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+    reviews = result["rates"][cp.REVIEWS]
+    assert (reviews["met"], reviews["applicable"]) == (1, 3)
+    assert reviews["failing"] == sorted([ids["late_first"], ids["none_held"]])
+    with sessions() as s:
+        sample = cp.file_sample(s, SINCE, UNTIL, 10, 3, SETTINGS, NOW)
+    details = {c["record_id"]: c["details"][cp.REVIEWS] for c in sample["cases"]}
+    assert details[ids["late_first"]] == "first review conference late (due 2026-07-20)"
+    assert details[ids["none_held"]] == "first review conference overdue (due 2026-07-20)"
+
+
 def test_child_protection_sample_checks_each_case_and_is_reproducible(sessions, cp_records):
     with sessions() as s:
         one = cp.file_sample(s, SINCE, UNTIL, 2, 5, SETTINGS, NOW)
@@ -168,7 +189,7 @@ def test_child_protection_sample_checks_each_case_and_is_reproducible(sessions, 
     assert one["population"] == 4 and len(one["cases"]) == 2
     by_id = {c["record_id"]: c["checks"] for c in every["cases"]}
     assert by_id[cp_records["a1"]] == {cp.JOINT: True, cp.CONFERENCE: True, cp.CONSIDERED: True, cp.REASONS: None,
-                                       cp.ACKNOWLEDGED: True}
+                                       cp.ACKNOWLEDGED: True, cp.REVIEWS: None}   # first review not yet due
     assert by_id[cp_records["b1"]][cp.CONSIDERED] is False and by_id[cp_records["b2"]][cp.REASONS] is False
 
 

@@ -24,7 +24,7 @@ LATER = datetime(2026, 1, 1, tzinfo=UTC)
 
 def test_every_audit_rule_is_registered_with_a_source():
     for rule_id in (da.REVIEW, da.BACKLOG, da.MARAC, da.MARAC_AVAILABLE, da.CHILDREN, da.LOG_CLOSURE,
-                    cp.ACKNOWLEDGED, cp.CONSIDERED, cp.REASONS, cp.JOINT, cp.CONFERENCE, cp.LOG_CLOSURE):
+                    cp.ACKNOWLEDGED, cp.CONSIDERED, cp.REASONS, cp.JOINT, cp.CONFERENCE, cp.REVIEWS, cp.LOG_CLOSURE):
         rule = rules.get(rule_id, date(2007, 3, 31))
         assert rule.source and rule.summary, rule_id
     assert rules.get(da.REVIEW, date(2007, 3, 31)).setting == "da.review_working_days"
@@ -143,3 +143,17 @@ def test_spread_between_divisions():
     assert (out["lowest_division"], out["highest_division"], out["divisions"]) == ("2", "1", 2)
     assert out["spread"] == pytest.approx(0.75)
     assert spread({}) == {}
+
+
+def test_reviews_each_against_the_one_before():
+    conference, today = date(2024, 1, 10), date(2025, 3, 1)   # first due 10 April 2024, then 6 months after each
+    on_time = cp.reviews_check(conference, (date(2024, 4, 8), date(2024, 10, 1), date(2025, 2, 20)), True, today)
+    assert on_time.applies and on_time.met and on_time.detail == "3 review(s) on time"
+    second_late = cp.reviews_check(conference, (date(2024, 4, 8), date(2024, 10, 20)), False, today)
+    assert second_late.applies and not second_late.met and second_late.detail.startswith("review conference 2 late")
+    overdue = cp.reviews_check(conference, (date(2024, 4, 8),), True, today)   # next due 8 October 2024
+    assert not overdue.met and "next review conference overdue" in overdue.detail
+    closed = cp.reviews_check(conference, (date(2024, 4, 8),), False, today)
+    assert closed.applies and closed.met           # a closed case is judged on the reviews it held
+    assert not cp.reviews_check(None, (), True, today).applies
+    assert not cp.reviews_check(date(2025, 2, 1), (), True, today).applies                    # first not due yet

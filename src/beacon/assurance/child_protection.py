@@ -20,6 +20,10 @@ they need.
 * ``cp.audit.initial_conference``: where a strategy discussion is recorded, a conference held is
   on time if on or before ``initial_conference_due`` (15 working days); an open case with section
   47 enquiries started and no conference fails once that day has passed.
+* ``cp.audit.reviews_on_time``: where an initial conference was held, every review conference
+  held was on time against its own clock (the first within 3 months of the conference, each later
+  one within 6 months of the one before: ``schedule.steps``), and an open case's next review is
+  not overdue. Applies once a review was held or one is overdue.
 * ``cp.audit.log_closure``: see :mod:`beacon.assurance.closure`.
 """
 from __future__ import annotations
@@ -35,8 +39,9 @@ from sqlalchemy.orm import Session
 from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
 from beacon.cases.child_protection import agreement as agreements
+from beacon.cases.child_protection import schedule
 from beacon.cases.child_protection.clocks import initial_conference_due, referral_acknowledgement_due
-from beacon.cases.child_protection.models import ChildCase, ChildDecision, ChildReferral
+from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral
 from beacon.cases.missing_persons.rules import Check
 from beacon.rules import RuleNotInForce
 from beacon.rules.clocks import LONDON
@@ -46,6 +51,7 @@ CONSIDERED = "cp.audit.factors_considered"
 REASONS = "cp.audit.discount_reasons"
 JOINT = "cp.audit.joint_decisions_consistent"
 CONFERENCE = "cp.audit.initial_conference"
+REVIEWS = "cp.audit.reviews_on_time"
 LOG_CLOSURE = closure.RULE_IDS["child_protection"]
 TITLES = {
     ACKNOWLEDGED: "Child referral acknowledged in time",
@@ -53,6 +59,7 @@ TITLES = {
     REASONS: "Discounted risk factors have a reason",
     JOINT: "Joint-investigation decision follows the agreed criteria",
     CONFERENCE: "Initial conference within 15 working days",
+    REVIEWS: "Review conferences on time",
     LOG_CLOSURE: closure.TITLES["child_protection"],
 }
 
@@ -141,6 +148,26 @@ def conference_check(strategy_discussion_on: date | None, s47_started_on: date |
     return Check(CONFERENCE, TITLES[CONFERENCE], False, False, "no conference needed yet")
 
 
+def reviews_check(initial_conference_on: date | None, reviews: Sequence[date], case_open: bool,
+                  today: date) -> Check:
+    """Every review held on time against its own clock, and none overdue now on an open case."""
+    if initial_conference_on is None:
+        return Check(REVIEWS, TITLES[REVIEWS], False, False, "no initial conference")
+    dates = schedule.CaseDates(None, initial_conference_on, None, None, None, closed=not case_open,
+                               reviews=tuple(reviews))
+    try:
+        steps = [s for s in schedule.steps(dates, today) if "review" in s.key]
+    except RuleNotInForce:
+        return Check(REVIEWS, TITLES[REVIEWS], False, False, "before the rule was in force")
+    judged = [s for s in steps if s.status in (schedule.MET, schedule.LATE, schedule.OVERDUE)]
+    if not judged:
+        return Check(REVIEWS, TITLES[REVIEWS], False, False, "no review due yet")
+    failing = [s for s in judged if s.status != schedule.MET]
+    detail = "; ".join(f"{s.label.lower()} {schedule.STATUS_LABELS[s.status].lower()} (due {s.due_on.isoformat()})"
+                       for s in failing) or f"{len(reviews)} review(s) on time"
+    return Check(REVIEWS, TITLES[REVIEWS], True, not failing, detail)
+
+
 @dataclass(frozen=True)
 class CaseFacts:
     id: int
@@ -152,12 +179,14 @@ class CaseFacts:
     s47_started_on: date | None
     initial_conference_on: date | None
     status: str
+    reviews: tuple[date, ...] = ()
 
 
 def case_checks(c: CaseFacts, agreement: agreements.Agreement, today: date) -> list[Check]:
     return [joint_check(c.joint_investigation, c.criteria_met, agreement),
             conference_check(c.strategy_discussion_on, c.s47_started_on, c.initial_conference_on,
-                             c.status == "open", today)]
+                             c.status == "open", today),
+            reviews_check(c.initial_conference_on, c.reviews, c.status == "open", today)]
 
 
 # --- reading the records ----------------------------------------------------------------------
@@ -190,7 +219,15 @@ def _cases(session: Session, since: datetime, until: datetime, ids: Sequence[int
             .where(ChildCase.opened_at >= since, ChildCase.opened_at < until).order_by(ChildCase.id))
     if ids is not None:
         stmt = stmt.where(ChildCase.id.in_(list(ids) or [0]))
-    return [CaseFacts(*row) for row in session.execute(stmt)]
+    rows = session.execute(stmt).all()
+    held: dict[int, list[date]] = {}
+    chosen = select(ChildCase.id).where(ChildCase.opened_at >= since, ChildCase.opened_at < until)
+    if ids is not None:
+        chosen = chosen.where(ChildCase.id.in_(list(ids) or [0]))
+    for case_id, on in session.execute(select(ChildCaseReview.case_id, ChildCaseReview.held_on)
+                                       .where(ChildCaseReview.case_id.in_(chosen)).order_by(ChildCaseReview.held_on)):
+        held.setdefault(case_id, []).append(on)
+    return [CaseFacts(*row, reviews=tuple(held.get(row[0], ()))) for row in rows]
 
 
 def _every_rule(found: Mapping[str, Rate], keep: Sequence[str] = tuple(TITLES)) -> dict[str, dict]:
@@ -269,6 +306,6 @@ def file_sample(session: Session, since: datetime, until: datetime, n: int, seed
     out_cases = [{"record_id": c.id, "reference": f"child case {c.id}", "division_id": c.division_id,
                   "checks": {k.rule_id: (k.met if k.applies else None) for k in checks[c.id]},
                   "details": {k.rule_id: k.detail for k in checks[c.id]}} for c in cases]
-    keep = (ACKNOWLEDGED, CONSIDERED, REASONS, JOINT, CONFERENCE)
+    keep = (ACKNOWLEDGED, CONSIDERED, REASONS, JOINT, CONFERENCE, REVIEWS)
     return {"population": len(ids), "n": len(sample), "seed": seed, "agreement": agreement.id, "cases": out_cases,
             "rates": _every_rule(rates(checks), keep)}

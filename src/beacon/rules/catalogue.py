@@ -284,6 +284,12 @@ AUDIT = (
          "Where section 47 enquiries follow a strategy discussion, the initial child protection conference is "
          "held within 15 working days of the strategy discussion (cp.initial_conference)." + _WT_2006_NOTE,
          WT_2006_ON, "Chapter 5 (2006 edition)", WT_2006_DATE, value=15),
+    Rule("cp.audit.reviews_on_time", "Review conferences on time",
+         "Where an initial child protection conference was held, the first review conference is held within 3 "
+         "months of it and each later one within 6 months of the review before (cp.first_review, "
+         "cp.subsequent_reviews); an open case whose next review is overdue fails. Every review is judged, not "
+         "only the latest." + _WT_2006_NOTE,
+         WT_2006_ON, "Chapter 5 (2006 edition)", WT_2006_DATE),
     Rule("cp.audit.log_closure", "Logs with child protection signals closed as child protection",
          "Of the logs closed as child protection, or closed otherwise with a closure-audit signal suggesting a "
          "child at risk, the share closed as child protection (HMIC: 'the force should introduce a robust audit "
