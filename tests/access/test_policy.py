@@ -43,6 +43,7 @@ EXPECTED = {
     "child_referral": {
         Role.OFFICER: ("RC", "division"), Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RCUV", "division"),
         Role.PARTNER: ("RU", "division"), Role.ANALYST: ("R", "force"), Role.CHIEF_OFFICER: ("R", "force"),
+        Role.INSPECTOR: ("R", "force"),
     },
     "child_case": {
         Role.PPU: ("RCUV", "division"), Role.SUPERVISOR: ("RV", "division"),

@@ -14,7 +14,7 @@ EVERYONE = ("officer.a", "officer.b", "supervisor.a", "supervisor.b", "ppu.a", "
 FORM_READERS = {"officer.a", "supervisor.a", "ppu.a", "analyst", "chief", "inspector"}
 FORM_CREATORS = {"officer.a", "supervisor.a", "ppu.a"}
 MARAC_READERS = {"supervisor.a", "ppu.a", "analyst", "chief"}
-REFERRAL_READERS = {"officer.a", "supervisor.a", "ppu.a", "partner.a", "analyst", "chief"}
+REFERRAL_READERS = {"officer.a", "supervisor.a", "ppu.a", "partner.a", "analyst", "chief", "inspector"}
 
 
 @pytest.fixture
@@ -70,6 +70,16 @@ def test_inspector_reads_risk_forms_pseudonymised(client, records):
     assert body["victim_name"].startswith("Person ") and body["child_referrals"] == []
     queue = client.get("/api/v1/domestic-abuse/queue", headers=headers).json()
     assert "Testcase" not in str(queue)
+
+
+def test_inspector_reads_child_referrals_pseudonymised(client, records):
+    """The records behind the Child Abuse figures: readable by inspectors, with no names in them."""
+    headers = token(client, "inspector")
+    body = client.get(f"/api/v1/child-referrals/{records['child']['id']}", headers=headers).json()
+    assert body["child_name"].startswith("Person ") and body["child_address"] is None
+    assert "Testcase" not in str(body) and "household of Person " in body["concern"]
+    assert client.post(f"/api/v1/child-referrals/{records['child']['id']}/acknowledgement", headers=headers,
+                       json={"version": body["version"]}).status_code == 403
 
 
 def test_access_to_the_new_records_is_logged(client, records, sessions):

@@ -4,6 +4,7 @@ with the agreed criteria), each with the API path that lists what is behind it; 
 checked against the records."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -120,3 +121,29 @@ def test_sections_without_computed_evidence_are_unchanged(client, sessions, worl
 def test_division_chart_is_accessible_svg():
     svg = str(report.bar_chart([("A", 0.5), ("B", 1.0)], "Joint decisions", "c1", percent=True))
     assert 'role="img"' in svg and "<title id=\"c1-title\">Joint decisions</title>" in svg and "A 50%; B 100%" in svg
+
+
+def test_the_evidence_page_links_each_failing_record_to_its_own_page(client, world, sessions, built):
+    """A risk form's id is not a missing-person report's: each rule's records link to their kind's page,
+    and an inspector can open every one of them."""
+    from tests.web.helpers import login
+    h.child_case(sessions, world.divisions["A"], MON, joint=True, criteria=("sexual-abuse",),
+                 decisions=(h.factors(missing=("disability",)),))       # a decision missing a risk factor
+    again = client.post(f"/api/v1/inspections/{built['id']}/computed-evidence", headers=built["inspector"],
+                        json={"kind": "cp.compliance"})
+    assert again.status_code == 201, again.text
+    login(client, "inspector")
+    evidence = {**built["computed"], "cp.compliance": again.json()}
+    pages = {kind: client.get(f"/inspections/{built['id']}/evidence/{e['id']}") for kind, e in evidence.items()}
+    assert all(p.status_code == 200 for p in pages.values())
+    da_page, cp_page = pages["da.compliance"].text, pages["cp.compliance"].text
+    assert "/missing-persons/" not in da_page + cp_page
+    assert "Computed from Beacon domestic abuse risk forms" in da_page
+    links = set(re.findall(r'href="(/(?:domestic-abuse/forms|child-protection/cases|referrals|incidents)/[^"]+)"',
+                           da_page + cp_page))
+    assert any(h.startswith("/domestic-abuse/forms/") for h in links)
+    assert any(h.startswith("/child-protection/cases/") and "#decision-" not in h for h in links)
+    assert any(h.startswith("/referrals/") for h in links)
+    assert any("#decision-" in h for h in links)
+    for href in sorted(links):
+        assert client.get(href.split("#")[0]).status_code == 200, href

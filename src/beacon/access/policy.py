@@ -105,6 +105,7 @@ MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
     (Role.PARTNER, "child_referral"): (frozenset({R, U}), D),  # acknowledge, record the outcome
     (Role.ANALYST, "child_referral"): (frozenset({R}), F),
     (Role.CHIEF_OFFICER, "child_referral"): (frozenset({R}), F),
+    (Role.INSPECTOR, "child_referral"): (frozenset({R}), F),   # pseudonymised: the records behind CA figures
     # Child protection cases and the decisions about the child (recorded under the case): the
     # PPU works them, supervisors (DS to DI) review and decide; inspectors read pseudonymised.
     (Role.PPU, "child_case"): (frozenset({R, C, U, V}), D),

@@ -22,6 +22,9 @@ from starlette.datastructures import FormData
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, decide, scope
+from beacon.assurance import child_protection as cp_audit
+from beacon.assurance import domestic_abuse as da_audit
+from beacon.cases.child_protection.models import ChildDecision
 from beacon.cases.missing_persons.models import MissingReport, reference_for
 from beacon.errors import Conflict, Invalid, NotFound
 from beacon.inspection import report, reporting, service
@@ -432,6 +435,34 @@ def moderate(request: Request, inspection_id: int, framework_id: str, form: Form
 
 # --- the records behind computed evidence -----------------------------------------------------
 
+_FORM, _LOG, _CASE = ("risk form", "/domestic-abuse/forms/{}"), ("log", "/incidents/{}"), \
+    ("child case", "/child-protection/cases/{}")
+# What a failing id of each rule is, and its page (missing persons: ``_references``). Decisions
+# are shown on their case's page.
+RECORD_PAGES: dict[str, tuple[str, str]] = {
+    da_audit.REVIEW: _FORM, da_audit.MARAC: _FORM, da_audit.MARAC_AVAILABLE: _FORM, da_audit.CHILDREN: _FORM,
+    da_audit.LOG_CLOSURE: _LOG, cp_audit.LOG_CLOSURE: _LOG,
+    cp_audit.ACKNOWLEDGED: ("referral", "/referrals/{}"),
+    cp_audit.CONSIDERED: ("decision", ""), cp_audit.REASONS: ("decision", ""),
+    cp_audit.JOINT: _CASE, cp_audit.CONFERENCE: _CASE, cp_audit.REVIEWS: _CASE,
+}
+SAMPLED_PAGES = {"mp.": ("report", "/missing-persons/{}"), "da.": _FORM, "cp.": _CASE}
+
+
+def _record_links(session: Session, kind: str, rule_id: str | None, ids: list[int],
+                  mp_refs: dict[int, str]) -> list[dict]:
+    """Each record behind a figure with its reference and the page that shows it (where the
+    reader's access allows, pseudonymised for inspectors)."""
+    if kind.startswith("mp."):
+        return [{"id": i, "reference": mp_refs.get(i, f"record {i}"), "href": f"/missing-persons/{i}"} for i in ids]
+    noun, page = RECORD_PAGES[rule_id] if rule_id else SAMPLED_PAGES[kind[:3]]
+    if noun == "decision":
+        case_of = {decision: case for decision, case in session.execute(
+            select(ChildDecision.id, ChildDecision.case_id).where(ChildDecision.id.in_(ids or [0])))}
+        return [{"id": i, "reference": f"decision {i}, child case {case_of.get(i, '?')}",
+                 "href": f"/child-protection/cases/{case_of[i]}#decision-{i}" if i in case_of else ""} for i in ids]
+    return [{"id": i, "reference": f"{noun} {i}", "href": page.format(i)} for i in ids]
+
 @router.get("/inspections/{inspection_id:int}/evidence/{evidence_id:int}")
 def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: Principal = Depends(current_user),
                   session: Session = Depends(db, scope="function")):
@@ -442,20 +473,26 @@ def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: 
     fw = service.library(inspection.library_id).framework(evidence.framework_id)
     result = json.loads(evidence.computed_result or "{}")
     params = json.loads(evidence.computed_params or "{}")
+    # a file sample's "cases" are its records; child protection compliance's "cases" is a count
+    sample = result["cases"] if isinstance(result.get("cases"), list) else []
     ids = {i for r in result.get("rates", {}).values() for i in r.get("failing", [])}
-    ids |= {c["record_id"] for c in result.get("cases", [])}
-    missing_persons = (evidence.computed_kind or "").startswith("mp.")
+    ids |= {c["record_id"] for c in sample}
+    kind = evidence.computed_kind or ""
+    missing_persons = kind.startswith("mp.")
     refs = _references(session, user, sorted(ids)) if missing_persons else {}
     rates = []
     for rule_id, r in result.get("rates", {}).items():
         rates.append({"rule_id": rule_id, "title": r["title"], "met": r["met"], "applicable": r["applicable"],
                       "rate": f"{r['rate']:.0%}" if r.get("rate") is not None else "n/a",
-                      "failing": [{"id": i, "reference": refs.get(i, f"record {i}")} for i in r.get("failing", [])]})
+                      "failing": _record_links(session, kind, rule_id, r.get("failing", []), refs) if kind else []})
     divisions = {d.id: d.name for d in session.scalars(select(Division))}
     by_division = [{"name": divisions.get(int(d), f"Division {d}"), "rates": v}
                    for d, v in result.get("by_division", {}).items()]
+    sampled = {link["id"]: link for link in
+               _record_links(session, kind, None, [c["record_id"] for c in sample], refs)} if kind else {}
     cases = [{**c, "reference": refs.get(c["record_id"], c.get("reference", "")),
-              "division": divisions.get(c.get("division_id"), "")} for c in result.get("cases", [])]
+              "href": sampled.get(c["record_id"], {}).get("href", ""),
+              "division": divisions.get(c.get("division_id"), "")} for c in sample]
     rule_titles = {k: r["title"] for k, r in result.get("rates", {}).items()}
     records_api = None
     if missing_persons and params.get("since") and params.get("until"):
@@ -464,6 +501,7 @@ def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: 
     return render(request, "inspection/evidence.html", title=f"Evidence {evidence.id}: {evidence.title}",
                   inspection=inspection, framework=fw, evidence=evidence, result=result, params=params, rates=rates,
                   by_division=by_division, cases=cases, rule_titles=rule_titles, records_api=records_api,
+                  source=service.COMPUTED_KINDS[kind].source if kind in service.COMPUTED_KINDS else "",
                   methods=METHOD_LABELS, findings=FINDING_LABELS, verifications=VERIFICATION_LABELS)
 
 
