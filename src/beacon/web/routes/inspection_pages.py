@@ -33,6 +33,7 @@ from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidence
                                        ModerationIn)
 from beacon.inspection.types import Finding, Framework, Grade, Level, Result, Standard
 from beacon.org.models import Division, Force
+from beacon.rules.clocks import LONDON
 from beacon.web.deps import checked_form, current_user, db, force_settings, now
 from beacon.web.errors import field_errors
 from beacon.web.forms import FormError, collect, parse_date, to_form_errors
@@ -502,7 +503,13 @@ def evidence_page(request: Request, inspection_id: int, evidence_id: int, user: 
                   inspection=inspection, framework=fw, evidence=evidence, result=result, params=params, rates=rates,
                   by_division=by_division, cases=cases, rule_titles=rule_titles, records_api=records_api,
                   source=service.COMPUTED_KINDS[kind].source if kind in service.COMPUTED_KINDS else "",
+                  period={k: _day(params[k]) for k in ("since", "until") if params.get(k)},
                   methods=METHOD_LABELS, findings=FINDING_LABELS, verifications=VERIFICATION_LABELS)
+
+
+def _day(iso: str) -> str:
+    """A period bound as people read it: the date in England and Wales."""
+    return datetime.fromisoformat(iso).astimezone(LONDON).strftime("%-d %B %Y")
 
 
 def _utc(iso: str) -> str:
