@@ -78,3 +78,22 @@ def lean_rows() -> None:
         return stmt
 
     repository._scoped = scoped
+
+
+def no_autocheckpoint() -> None:
+    """Diagnostic only: SQLite never checkpoints the WAL on its own (``PRAGMA
+    wal_autocheckpoint=0``), so a stall that goes away here is a checkpoint's."""
+    from sqlalchemy import event
+
+    from beacon import db
+    original = db.make_engine
+
+    def make_engine(url=None):
+        engine = original(url)
+        if engine.dialect.name == "sqlite":
+            @event.listens_for(engine, "connect")
+            def _no_checkpoint(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+        return engine
+
+    db.make_engine = make_engine

@@ -86,13 +86,19 @@ def test_name_search_gives_the_same_page_whichever_way_it_searches(client, world
         person = {**report_payload()["person"], "forename": forename, "surname": surname}
         create(client, officer, person=person)
 
+    # the same name in another division: never in division A's pages, whichever way it searches
+    other = create(client, token(client, "officer.b"), person={**report_payload()["person"], "forename": "Tess",
+                                                               "surname": "Example"})
+
     def search(q):
-        body = client.get("/api/v1/missing-persons", params={"q": q, "limit": 2}, headers=officer).json()
-        return [r["id"] for r in body["results"]], body.get("has_more", body.get("more"))
+        pages = [client.get("/api/v1/missing-persons", params={"q": q, "limit": 2, "offset": offset},
+                            headers=officer).json() for offset in (0, 2)]
+        return [[r["id"] for r in body["results"]] for body in pages], pages[0].get("has_more", pages[0].get("more"))
 
     queries = ["ex", "exa", "tess ex", "t ex", "other", "nobody"]
     person_first = {q: search(q) for q in queries}
     monkeypatch.setattr(repository, "FEW_PEOPLE", 0)
     walked = {q: search(q) for q in queries}
     assert walked == person_first
-    assert person_first["nobody"][0] == [] and len(person_first["ex"][0]) == 2
+    assert person_first["nobody"][0] == [[], []] and [len(page) for page in person_first["ex"][0]] == [2, 2]
+    assert all(other["id"] not in page for found, _ in person_first.values() for page in found)
