@@ -20,6 +20,11 @@ Id = Annotated[int, BeforeValidator(_not_true_or_false), Field(ge=1, le=2**31 - 
 """A record's number in an input body: a whole number in the databases' range, never a boolean."""
 
 
+Version = Annotated[int, BeforeValidator(_not_true_or_false), Field(
+    ge=1, le=2**31 - 1, description="The version you read: a stale one is a 409")]
+"""The version of a record a change is based on (optimistic concurrency, ADR 0004)."""
+
+
 def iso_day(value: Any) -> Any:
     """Only a date written YYYY-MM-DD (or a date from code): a number is not read as a Unix time."""
     if isinstance(value, date) and not isinstance(value, datetime):

@@ -33,6 +33,7 @@ def counts(sessions):
     ({"last_seen_at": 1164600000}, "last_seen_at"),
     ({"person": None}, "person"),
     ({"person_id": 424242, "person": None}, "person_id"),
+    ({"person_id": 2**63, "person": None}, "person_id"),      # past SQLite's integers: a fuzzer's find
     ({"home": {"address": "1 Road", "postcode": "NOT A POSTCODE"}}, "home.postcode"),
     ({"risk_grade": "absent_from_care"}, "from_care"),
     ({"unexpected": 1}, "unexpected"),
@@ -190,3 +191,42 @@ def test_no_input_model_takes_a_bare_date_or_datetime():
     assert len(dated) >= 20   # the walk found the input models
     bare = [f"{model.__name__}.{name}" for model, name, field in dated if unchecked(field.annotation, field.metadata)]
     assert bare == []
+
+
+def test_no_input_model_takes_an_unbounded_whole_number():
+    """A number past the databases' integer range (2**63 from a fuzzer) must be a 422, not a 500:
+    every whole number an input model accepts has an upper bound, and none is a boolean."""
+    import importlib
+    import pkgutil
+    import typing
+
+    import annotated_types
+    from pydantic.fields import FieldInfo
+
+    import beacon
+    from beacon.schemas import Strict
+    for info in pkgutil.walk_packages(beacon.__path__, "beacon."):
+        importlib.import_module(info.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def flat(metadata):
+        for m in metadata:
+            yield from flat(m.metadata) if isinstance(m, FieldInfo) else (m,)
+
+    def unbounded(annotation, metadata) -> bool:
+        if annotation is int:
+            return not any(isinstance(m, (annotated_types.Le, annotated_types.Lt)) for m in flat(metadata))
+        if typing.get_origin(annotation) is typing.Annotated:
+            inner, *meta = typing.get_args(annotation)
+            return unbounded(inner, [*metadata, *meta])
+        return any(unbounded(arg, []) if typing.get_origin(annotation) is list else unbounded(arg, metadata)
+                   for arg in typing.get_args(annotation))
+
+    numbered = [(model, name, field) for model in subclasses(Strict) for name, field in model.model_fields.items()
+                if "int" in str(field.annotation)]
+    assert len(numbered) >= 30   # the walk found the input models
+    assert [f"{m.__name__}.{n}" for m, n, f in numbered if unbounded(f.annotation, f.metadata)] == []

@@ -7,7 +7,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from beacon.inspection.models import Method, Status, Verification
 from beacon.inspection.types import Finding, Grade, Result
-from beacon.schemas import Day, Strict
+from beacon.schemas import Day, Id, Strict, Version
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Para = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
@@ -33,7 +33,7 @@ class InspectionIn(Strict):
 
 
 class AdvanceIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     status: Status
 
 
@@ -75,12 +75,12 @@ class ComputedEvidenceIn(Strict):
 class AssessmentIn(Strict):
     result: Result
     justification: Reason
-    evidence_ids: list[int] = Field(default_factory=list, max_length=100)
-    version: int | None = Field(default=None, ge=1)
+    evidence_ids: list[Id] = Field(default_factory=list, max_length=100)
+    version: Version | None = None
 
 
 class ModerationIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     grade: Grade
     rationale: Reason
 

@@ -10,9 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from beacon.cases.missing_persons.schemas import PersonIn
-from beacon.schemas import Day, Id, Strict
+from beacon.schemas import Day, Id, Strict, Version
 
-Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you read: a stale one is a 409")]
 
 
 Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]

@@ -23,7 +23,7 @@ from pydantic import (
 from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC, PPU_CLOSINGS
 from beacon.cases.missing_persons.schemas import CLOCK_SKEW
 from beacon.people.models import normalise
-from beacon.schemas import Day, Strict, iso_moment
+from beacon.schemas import Day, Strict, Version, iso_moment
 
 ROLES = ("victim", "suspect", "child", "witness", "other")
 PersonRole = Literal["victim", "suspect", "child", "witness", "other"]
@@ -258,14 +258,14 @@ class QueueOut(BaseModel):
 
 
 class WorkItemUpdateIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     status: Literal["open", "in_progress", "done"]
 
 
 class CloseIn(Strict):
     """Closing an open log from Beacon (the attending officer or the control room): the closing
     code, and the version of the log the closer saw."""
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: Version
     closing_code: Annotated[Code, StringConstraints(min_length=1)] = Field(
         description="domestic, child_protection, or the force's other closing code")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] = ""

@@ -9,13 +9,12 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    Field,
     StringConstraints,
     model_validator,
 )
 
 from beacon.cases.missing_persons.models import Outcome, RiskGrade
-from beacon.schemas import Day, Strict, iso_moment
+from beacon.schemas import Day, Id, Strict, Version, iso_moment
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -69,7 +68,7 @@ class PlaceIn(Strict):
 
 class ReportIn(Strict):
     person: PersonIn | None = None
-    person_id: int | None = Field(default=None, ge=1)
+    person_id: Id | None = None
     home: PlaceIn | None = None
     last_seen_place: PlaceIn
     last_seen_at: Moment
@@ -80,7 +79,7 @@ class ReportIn(Strict):
     risk_grade: RiskGrade
     rationale: Rationale
     from_care: bool = False
-    division_id: int | None = Field(default=None, ge=1)
+    division_id: Id | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -98,20 +97,20 @@ class ReportIn(Strict):
 
 
 class ReportUpdate(Strict):
-    version: int = Field(ge=1)
+    version: Version
     circumstances: LongText | None = None
     reported_by_name: Text | None = None
     reported_by_relationship: Text | None = None
 
 
 class RegradeIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     grade: RiskGrade
     rationale: Rationale
 
 
 class ReviewIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     notes: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
 
 
@@ -120,12 +119,12 @@ class ActionIn(Strict):
 
 
 class PncIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     circulated_at: Moment
 
 
 class ClosureIn(Strict):
-    version: int = Field(ge=1)
+    version: Version
     closed_at: Moment
     outcome: Outcome
     found_place: PlaceIn
