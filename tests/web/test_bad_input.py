@@ -161,47 +161,10 @@ def test_every_input_date_is_iso_text_not_a_unix_time():
             day.validate_python(bad)
 
 
-def test_no_input_model_takes_a_bare_date_or_datetime():
-    """Every date and time an input model accepts goes through the ISO-only validators."""
-    import datetime as dt
+def input_fields(kind: str) -> list[tuple[type, str, object]]:
+    """(model, field name, field) for every field of every input model whose type mentions ``kind``."""
     import importlib
     import pkgutil
-    import typing
-
-    import beacon
-    from beacon.schemas import Strict, iso_day, iso_moment
-    for info in pkgutil.walk_packages(beacon.__path__, "beacon."):
-        importlib.import_module(info.name)
-
-    def subclasses(cls):
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
-    def unchecked(annotation, metadata) -> bool:
-        if annotation in (dt.date, dt.datetime):
-            return not {iso_day, iso_moment} & {getattr(m, "func", None) for m in metadata}
-        if typing.get_origin(annotation) is typing.Annotated:
-            inner, *meta = typing.get_args(annotation)
-            return unchecked(inner, [*metadata, *meta])
-        return any(unchecked(arg, metadata) for arg in typing.get_args(annotation))
-
-    dated = [(model, name, field) for model in subclasses(Strict) for name, field in model.model_fields.items()
-             if "date" in str(field.annotation)]
-    assert len(dated) >= 20   # the walk found the input models
-    bare = [f"{model.__name__}.{name}" for model, name, field in dated if unchecked(field.annotation, field.metadata)]
-    assert bare == []
-
-
-def test_no_input_model_takes_an_unbounded_whole_number():
-    """A number past the databases' integer range (2**63 from a fuzzer) must be a 422, not a 500:
-    every whole number an input model accepts has an upper bound, and none is a boolean."""
-    import importlib
-    import pkgutil
-    import typing
-
-    import annotated_types
-    from pydantic.fields import FieldInfo
 
     import beacon
     from beacon.schemas import Strict
@@ -212,6 +175,38 @@ def test_no_input_model_takes_an_unbounded_whole_number():
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
+
+    return [(model, name, field) for model in subclasses(Strict) for name, field in model.model_fields.items()
+            if kind in str(field.annotation)]
+
+
+def test_no_input_model_takes_a_bare_date_or_datetime():
+    """Every date and time an input model accepts goes through the ISO-only validators."""
+    import datetime as dt
+    import typing
+
+    from beacon.schemas import iso_day, iso_moment
+
+    def unchecked(annotation, metadata) -> bool:
+        if annotation in (dt.date, dt.datetime):
+            return not {iso_day, iso_moment} & {getattr(m, "func", None) for m in metadata}
+        if typing.get_origin(annotation) is typing.Annotated:
+            inner, *meta = typing.get_args(annotation)
+            return unchecked(inner, [*metadata, *meta])
+        return any(unchecked(arg, metadata) for arg in typing.get_args(annotation))
+
+    dated = input_fields("date")
+    assert len(dated) >= 20   # the walk found the input models
+    assert [f"{m.__name__}.{n}" for m, n, f in dated if unchecked(f.annotation, f.metadata)] == []
+
+
+def test_no_input_model_takes_an_unbounded_whole_number():
+    """A number past the databases' integer range (2**63 from a fuzzer) must be a 422, not a 500:
+    every whole number an input model accepts has an upper bound."""
+    import typing
+
+    import annotated_types
+    from pydantic.fields import FieldInfo
 
     def flat(metadata):
         for m in metadata:
@@ -226,7 +221,6 @@ def test_no_input_model_takes_an_unbounded_whole_number():
         return any(unbounded(arg, []) if typing.get_origin(annotation) is list else unbounded(arg, metadata)
                    for arg in typing.get_args(annotation))
 
-    numbered = [(model, name, field) for model in subclasses(Strict) for name, field in model.model_fields.items()
-                if "int" in str(field.annotation)]
+    numbered = input_fields("int")
     assert len(numbered) >= 30   # the walk found the input models
     assert [f"{m.__name__}.{n}" for m, n, f in numbered if unbounded(f.annotation, f.metadata)] == []
