@@ -437,9 +437,6 @@ def lscb_attendance(as_user: str = typer.Option(..., "--as", help="Username whos
                       f"{sum(r.without_police for r in rows):>3} without police")
 
 
-if __name__ == "__main__":
-    app()
-
 
 @assurance_app.command("audit")
 def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
@@ -485,13 +482,13 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
         shown = "-" if rate["rate"] is None else f"{rate['rate']:.0%}"
         table.add_row(rule_id, rate["title"], f"{rate['met']:,}", f"{rate['applicable']:,}", shown)
     console.print(table)
-    divisions = [d for d in names if d in {str(k) for k in result["by_division"]}]
+    by = {str(k): v for k, v in result["by_division"].items()}
+    divisions = [d for d in names if d in by]
     if divisions:
         split = Table(title="By division (met of applicable)")
         split.add_column("Rule", no_wrap=True)
         for d in divisions:
             split.add_column(names[d], justify="right")
-        by = {str(k): v for k, v in result["by_division"].items()}
         for rule_id in result["rates"]:
             cells = [by[d].get(rule_id) for d in divisions]
             split.add_row(rule_id, *("-" if not c or not c["applicable"] else
@@ -502,3 +499,7 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
         parts = ", ".join(f"{names.get(str(d), f'division {d}')}: {row['unreviewed']}"
                           for d, row in backlog["by_division"].items())
         console.print(f"Forms awaiting review as at {backlog['as_of'][:10]}: {backlog['total']:,} ({parts})")
+
+
+if __name__ == "__main__":
+    app()
