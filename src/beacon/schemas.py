@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 NUL_MESSAGE = "must not contain the NUL character"
 
@@ -37,7 +37,15 @@ def iso_day(value: Any) -> Any:
         raise ValueError("must be a real date written like 2026-11-27") from None
 
 
-Day = Annotated[date, BeforeValidator(iso_day), Field(ge=date(1900, 1, 1), le=date(9999, 1, 1))]
+def _from_1900(value: date) -> date:
+    if value.year < 1900:
+        raise ValueError("must be 1900 or later")
+    if value.year >= 9999:   # a clock adding months to it would overflow
+        raise ValueError("must be before the year 9999")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(_from_1900)]
 """A date in an input body or form: ISO text only, from 1900."""
 
 

@@ -211,7 +211,7 @@ class ActionOut(BaseModel):
 class MeetingOut(BaseModel):
     id: int
     marac_id: int
-    held_on: Day
+    held_on: date
     agencies_present: list[str]
     referral_ids: list[int]
     actions: list[ActionOut]

@@ -78,13 +78,6 @@ class PersonOnLog(Strict):
     date_of_birth: Day | None = None
     role: PersonRole
 
-    @field_validator("date_of_birth")
-    @classmethod
-    def _dob(cls, value: date | None) -> date | None:
-        if value is not None and value.year < 1900:
-            raise ValueError("must be 1900 or later")
-        return value
-
     @property
     def key(self) -> tuple[str, str, date | None]:
         return normalise(self.forename), normalise(self.surname), self.date_of_birth

@@ -55,8 +55,6 @@ class PersonIn(Strict):
     def _dob(self):
         if self.date_of_birth and self.date_of_birth > date.today():
             raise ValueError("date_of_birth: cannot be in the future")
-        if self.date_of_birth and self.date_of_birth.year < 1900:
-            raise ValueError("date_of_birth: must be 1900 or later")
         return self
 
 
