@@ -37,7 +37,7 @@ from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
 from beacon.cases.child_protection.models import ChildReferral
 from beacon.cases.domestic_abuse import repository as da_repo
-from beacon.cases.domestic_abuse import rules as da_rules
+from beacon.cases.domestic_abuse import service as da_service
 from beacon.cases.domestic_abuse.service import CRITERION_LABELS
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
 from beacon.cases.incidents.models import Incident, IncidentPerson
@@ -137,9 +137,6 @@ def form_checks(f: FormFacts, settings: Mapping[str, object], now: datetime) -> 
 
 # --- reading the records ----------------------------------------------------------------------
 
-_RANK = {"standard": 0, "medium": 1, "high": 2}
-
-
 def _superseded(session: Session) -> dict[int, datetime]:
     """Form id -> when the first reassessment replacing it was completed."""
     stmt = (select(RiskForm.supersedes_id, func.min(RiskForm.completed_at))
@@ -178,16 +175,13 @@ class _MaracHistory:
         for times in self.referrals.values():
             times.sort()
 
-    def criteria(self, fid: int, victim: int, perpetrator: int | None, incident: int | None, incident_at: datetime,
-                 final: str, computed: str, judged: str | None) -> tuple[str, ...]:
-        times = da_rules.callout_times(fid, incident, self.incidents.get(victim, ()), self.forms.get(victim, ()))
-        earlier = self.referrals.get((victim, perpetrator), [])
-        last = earlier[bisect_right(earlier, incident_at) - 1] if bisect_right(earlier, incident_at) else None
-        raised = judged is not None and _RANK.get(final, 0) > _RANK.get(computed, 0)
-        return tuple(da_rules.marac_criteria(level=final, judged_raised=raised,
-                                             callouts_12m=da_rules.callouts_in_window(times, incident_at),
-                                             escalation_threshold=self.threshold, last_referral_at=last,
-                                             incident_at=incident_at))
+    def criteria(self, form, incident_at: datetime) -> tuple[str, ...]:
+        """``form``: a row with the risk form's id, victim, perpetrator, incident and levels."""
+        earlier = self.referrals.get((form.victim_id, form.perpetrator_id), [])
+        before = bisect_right(earlier, incident_at)       # referrals on or before the incident
+        return tuple(da_service.case_criteria(form, incident_at, self.incidents.get(form.victim_id, ()),
+                                              self.forms.get(form.victim_id, ()),
+                                              earlier[before - 1] if before else None, self.threshold).met)
 
 
 def _facts(session: Session, since: datetime, until: datetime, settings: Mapping[str, object],
@@ -214,12 +208,10 @@ def _facts(session: Session, since: datetime, until: datetime, settings: Mapping
     if ids is not None:
         victims = victims.where(RiskForm.id.in_(ids))
     history = _MaracHistory(session, victims, int(settings["da.marac_escalation_callouts"]))
-    return [FormFacts(fid, division, completed, reviewed, superseded.get(fid), final,
-                      history.criteria(fid, victim, perpetrator, incident, received or completed, final, computed,
-                                       judged),
-                      kids or 0, fid in referred, has_marac.get(division, False), fid in children)
-            for (fid, division, completed, reviewed, final, computed, judged, kids, victim, perpetrator, incident,
-                 received) in rows]
+    return [FormFacts(r.id, r.division_id, r.completed_at, r.reviewed_at, superseded.get(r.id), r.final_level,
+                      history.criteria(r, r.received_at or r.completed_at), r.children_in_household or 0,
+                      r.id in referred, has_marac.get(r.division_id, False), r.id in children)
+            for r in rows]
 
 
 def backlog(session: Session, as_of: datetime) -> dict:

@@ -327,15 +327,25 @@ def criteria_for(session: Session, settings: Mapping[str, object], form: RiskFor
     MARAC referral for the same victim and perpetrator before this form's incident.
     """
     at = incident_time(session, form)
-    times = rules.callout_times(form.id, form.incident_id, repo.victim_incidents(session, form.victim_id),
-                                [(o.id, o.incident_id, o.completed_at) for o in repo.forms_for_victim(session, form.victim_id)])
-    callouts = rules.callouts_in_window(times, at)
-    threshold = int(settings["da.marac_escalation_callouts"])
-    last = repo.last_referral_at(session, form.victim_id, form.perpetrator_id, before=at)
+    return case_criteria(form, at, repo.victim_incidents(session, form.victim_id),
+                         [(o.id, o.incident_id, o.completed_at) for o in repo.forms_for_victim(session, form.victim_id)],
+                         repo.last_referral_at(session, form.victim_id, form.perpetrator_id, before=at),
+                         int(settings["da.marac_escalation_callouts"]))
+
+
+def case_criteria(form, incident_at: datetime, victim_incidents, victim_forms, last_referral_at: datetime | None,
+                  threshold: int) -> Criteria:
+    """The MARAC criteria a form's case meets, from plain values: ``form`` needs ``id``,
+    ``incident_id`` and the three levels; the history is as ``rules.callout_times`` takes it.
+    The referral screen (``criteria_for``) and the audit, which reads a year's history at once,
+    both come here."""
+    times = rules.callout_times(form.id, form.incident_id, victim_incidents, victim_forms)
+    callouts = rules.callouts_in_window(times, incident_at)
     raised = form.judged_level is not None and _rank(form.final_level) > _rank(form.computed_level)
     met = rules.marac_criteria(level=form.final_level, judged_raised=raised, callouts_12m=callouts,
-                               escalation_threshold=threshold, last_referral_at=last, incident_at=at)
-    return Criteria(met, callouts, threshold, last, at)
+                               escalation_threshold=threshold, last_referral_at=last_referral_at,
+                               incident_at=incident_at)
+    return Criteria(met, callouts, threshold, last_referral_at, incident_at)
 
 
 def criteria_out(c: Criteria, form: RiskForm, met: list[str] | None = None) -> list[CriterionOut]:
