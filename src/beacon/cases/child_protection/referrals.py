@@ -354,15 +354,19 @@ def status_of(referral: ChildReferral, now: datetime) -> str:
     return "awaiting_acknowledgement"
 
 
+def _household(session: Session, referral: ChildReferral) -> list[Person]:
+    """The victim and perpetrator of the risk form a referral came from (its text names them)."""
+    form = session.get(RiskForm, referral.risk_form_id) if referral.risk_form_id else None
+    return [session.get(Person, i) for i in ((form.victim_id, form.perpetrator_id) if form else ()) if i]
+
+
 def present(session: Session, referral: ChildReferral, now: datetime,
             pseudonymised: bool = False) -> ReferralOut:
     child = session.get(Person, referral.child_id)
     partner = session.get(PartnerBody, referral.partner_id)
     home = child.home_location if child else None
     status = status_of(referral, now)
-    form = session.get(RiskForm, referral.risk_form_id) if referral.risk_form_id else None
-    household = [session.get(Person, i) for i in ((form.victim_id, form.perpetrator_id) if form else ()) if i]
-    redact = redaction.for_reader(pseudonymised, [child, *household])
+    redact = redaction.for_reader(pseudonymised, [child, *_household(session, referral)] if pseudonymised else ())
     return ReferralOut(
         id=referral.id, version=referral.version, child_id=referral.child_id,
         child_name=(f"Person {referral.child_id:07d}" if pseudonymised else child.full_name),
