@@ -121,12 +121,11 @@ NEW_LABELS = {"forename": "the child's first name", "surname": "the child's last
               "concern": "the concern", "home_address": "the child's address", "partner_id": "children's social care"}
 
 
-def _new_page(request, session, status_code=200, **extra):
+def _new_page(request, session, user: Principal, status_code=200, **extra):
     from beacon.cases.domestic_abuse import repository as da_repo
 
     divisions = da_repo.divisions(session)
     names = {d.id: d.name for d in divisions}
-    user = request.state.user
     social_care = [(body.id, body.name if user.division_id else f"{body.name} ({names[d]})")
                    for d, body in da_repo.partners_by_division(session, da_repo.CHILDRENS_SOCIAL_CARE, user.division_id)]
     return render(request, "referrals/new.html", status_code=status_code,
@@ -136,7 +135,7 @@ def _new_page(request, session, status_code=200, **extra):
 
 @pages.get("/referrals/new")
 def new_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
-    return _new_page(request, session)
+    return _new_page(request, session, user)
 
 
 @pages.post("/referrals/new")
@@ -169,7 +168,7 @@ def create_page(request: Request, form: dict = Depends(checked_form), user: Prin
     else:
         return RedirectResponse(f"/referrals/{referral.id}?done=created", status_code=303)
     session.rollback()
-    return _new_page(request, session, status_code=422, errors=errors, values=form)
+    return _new_page(request, session, user, status_code=422, errors=errors, values=form)
 
 
 def _new_errors(api_errors: dict[str, str]) -> dict[str, str]:
