@@ -47,8 +47,8 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,7 +201,8 @@ def prepare(url: str) -> None:
     """Migrate, then a force with three divisions and the benchmark's users."""
     from beacon import migrate
     from beacon.access.passwords import hash_password
-    from beacon.db import make_engine, session_factory, transaction
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import make_engine, session_factory
     from beacon.org.models import Division, Force, User
     from beacon.org.roles import Role, Vetting
 
@@ -266,8 +267,9 @@ def worker(url: str, jobs: list[str]) -> None:
     from sqlalchemy import select
 
     from beacon.access.login import principal
+    from beacon.access.unit_of_work import transaction
     from beacon.cases.incidents import importer
-    from beacon.db import make_engine, session_factory, transaction, utcnow
+    from beacon.db import make_engine, session_factory, utcnow
     from beacon.org.models import User
 
     engine = make_engine(url)

@@ -45,9 +45,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
+import scale_load  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-import scale_load  # noqa: E402
 from beacon import migrate  # noqa: E402
 from beacon.cases.missing_persons.models import reference_for  # noqa: E402
 from beacon.db import make_engine  # noqa: E402

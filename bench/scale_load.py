@@ -35,8 +35,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from beacon import config
 from beacon.cases.missing_persons import rules
-from beacon.cases.missing_persons.models import (EnquiryAction, MissingReport, RiskAssessment, RiskGrade, Review,
-                                                 Status)
+from beacon.cases.missing_persons.models import (
+    EnquiryAction,
+    MissingReport,
+    Review,
+    RiskAssessment,
+    RiskGrade,
+    Status,
+)
 from beacon.db import UTCDateTime
 from beacon.demo import names
 from beacon.demo.episodes import age_on, minute, years_before

@@ -4,18 +4,20 @@ Runs ``beacon serve`` itself (``beacon.cli.serve``: ``create_app()`` over
 ``BEACON_DATABASE_URL``, whatever it does before ``uvicorn.run``, one worker) on 127.0.0.1 with
 a throwaway session secret, so the benchmark measures the app as it is deployed.
 ``BENCH_PATCH=module:function[,module:function...]`` names functions called with no arguments
-first (used to try a change to ``src/`` without editing it).
+first (used to try a change to ``src/`` without editing it). ``BENCH_SRC=DIR`` serves the code in
+another source tree (e.g. an older commit's ``src/``) instead of this checkout's.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 
 
 def main() -> None:
@@ -26,7 +28,12 @@ def main() -> None:
         module, func = patch.split(":")
         getattr(importlib.import_module(module), func)()
     from beacon import cli
-    cli.serve(host="127.0.0.1", port=port)
+
+    # Called as a function, typer's options keep their OptionInfo defaults: pass each its own default
+    # (e.g. proxy_headers, forwarded_allow_ips), whichever of them this version of ``serve`` has.
+    kwargs = {name: getattr(p.default, "default", p.default)
+              for name, p in inspect.signature(cli.serve).parameters.items() if name not in ("host", "port")}
+    cli.serve(host="127.0.0.1", port=port, **kwargs)
 
 
 if __name__ == "__main__":

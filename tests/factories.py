@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 from beacon.access.login import principal
 from beacon.access.passwords import hash_password
 from beacon.access.policy import Principal
-from beacon.db import session_factory, transaction
+from beacon.access.unit_of_work import transaction
+from beacon.db import session_factory
 from beacon.org.models import Division, Force, User
 from beacon.org.roles import Role, Vetting
 

@@ -3,17 +3,24 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy import select
 
 from beacon import config, migrate, settings_repo
-from beacon.db import make_engine, session_factory, transaction, utcnow
+from beacon.access.unit_of_work import transaction
+from beacon.db import make_engine, session_factory, utcnow
 
 app = typer.Typer(help="Beacon: protecting vulnerable people, graded continuously.", no_args_is_help=True)
 audit_app = typer.Typer(help="The access log.", no_args_is_help=True)
@@ -33,12 +40,75 @@ console = Console()
 
 
 def _as_user(session, username: str):
-    from beacon.access.login import acting_as
+    """The user ``--as`` names, signed in with their own credential, as the web and the API sign
+    people in (one lock-out, one failure count, one log): their API token (BEACON_TOKEN), their
+    password (BEACON_PASSWORD, or asked for at the terminal), or else an operator's explicit
+    override with a reason (BEACON_OPERATOR_OVERRIDE), logged with the operator's login name."""
+    import getpass
+    import os
 
-    user = acting_as(session, username)
-    if user is None:
-        raise typer.BadParameter(f"no user {username!r}", param_hint="--as")
-    return user
+    from beacon.access import tokens
+    from beacon.access.audit import note
+    from beacon.access.login import principal, sign_in
+    from beacon.access.store import store_for
+    from beacon.errors import BeaconError
+    from beacon.org.models import User
+
+    store, now = store_for(session.get_bind()), utcnow()
+    operator = getpass.getuser()
+    if token := os.environ.get("BEACON_TOKEN"):
+        found = tokens.holder(store, token, now)
+        user = session.get(User, found[0]) if found else None
+        if user is None or user.username != username.strip().lower() or not user.active:
+            raise typer.BadParameter(f"BEACON_TOKEN is not a live token of {username!r}", param_hint="--as")
+    else:
+        password = os.environ.get("BEACON_PASSWORD")
+        override = os.environ.get("BEACON_OPERATOR_OVERRIDE", "").strip()
+        if password is None and not override and sys.stdin.isatty():
+            password = getpass.getpass(f"Password for {username}: ")
+        if password is not None:
+            try:
+                user = sign_in(session, store, username, password, via="cli", address=f"cli:{operator}", now=now,
+                               settings=settings_repo.load(session))
+            except BeaconError as exc:
+                raise typer.BadParameter(f"{username}: {exc}", param_hint="--as") from None
+        elif len(override) >= 10:
+            user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
+            if user is None:
+                raise typer.BadParameter(f"no user {username!r}", param_hint="--as")
+            note(session, principal(user), "override", "user", user.id, "ok",
+                 f"operator {operator} acted as {user.username} without their credential: {override}")
+        else:
+            raise typer.BadParameter(
+                f"acting as {username} needs their credential: their password (asked for at a terminal, or "
+                "BEACON_PASSWORD), their API token (BEACON_TOKEN), or an operator's override with the reason in "
+                "BEACON_OPERATOR_OVERRIDE (at least 10 characters; it is logged)", param_hint="--as")
+    session.info["user"] = acting = principal(user)
+    return acting
+
+
+def report_files(inspection_id: int, as_user, fmt: str = "pdf", directory: str | Path = ".",
+                   database_url: str | None = None) -> list[Path]:
+    """What ``beacon report INSPECTION_ID --as USER --format pdf|html|both --out DIR`` does: write
+    the report as the user (their access applies and is logged) and return the files written.
+    ``as_user`` is a function from the session to the signed-in user (the CLI signs them in), or
+    for Beacon's own work (the demo) a username it acts as."""
+    from beacon import settings_repo
+    from beacon.access.login import acting_as
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import make_engine, session_factory
+    from beacon.errors import Invalid
+    from beacon.reports.inspection_report import report_context
+    from beacon.reports.render import write_files
+    if fmt not in ("pdf", "html", "both"):
+        raise Invalid({"format": "must be pdf, html or both"})
+    with transaction(session_factory(make_engine(database_url))) as session:
+        user = as_user(session) if callable(as_user) else acting_as(session, as_user)
+        if user is None:
+            raise Invalid({"as": f"no user {as_user!r}"})
+        context = report_context(session, user, inspection_id, settings_repo.load(session))
+    formats = ("html", "pdf") if fmt == "both" else (fmt,)
+    return list(write_files(context, directory, formats).values())
 
 
 @app.command("migrate")
@@ -94,8 +164,7 @@ def _analyze(url: str) -> None:
 
 def _write_demo_reports(url: str) -> None:
     """Write Gwent's 2007 report as HTML and PDF into the instance folder; the app links them too."""
-    from beacon.inspection.report import report_command
-    from beacon.inspection.reporting import latest_published
+    from beacon.inspection.repository import latest_published
     from beacon.org.models import Force
 
     with transaction(session_factory(make_engine(url))) as session:
@@ -105,19 +174,25 @@ def _write_demo_reports(url: str) -> None:
         return
     folder = config.instance_dir() / "reports"
     folder.mkdir(exist_ok=True)
-    paths = report_command(inspection.id, "inspector", "both", folder, database_url=url)
+    paths = report_files(inspection.id, "inspector", "both", folder, database_url=url)
     console.print("Gwent's 2007 inspection report: " + ", ".join(str(p) for p in paths)
                   + f"  (in the app: /inspections/{inspection.id}/report and .pdf)")
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000):
-    """Serve the web app and API."""
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          proxy_headers: bool = typer.Option(
+              True, help="Believe X-Forwarded-Proto and X-Forwarded-For from the proxies in --forwarded-allow-ips: "
+                         "behind a reverse proxy that terminates TLS, Beacon then knows the request came over HTTPS."),
+          forwarded_allow_ips: str = typer.Option(
+              None, help="Comma-separated addresses of the trusted proxies, or '*' (default: the FORWARDED_ALLOW_IPS "
+                         "variable, else 127.0.0.1 and ::1).")):
+    """Serve the web app and API (docs/guide.md: running behind TLS)."""
+    import gc
+
     import uvicorn
 
     from beacon.web.app import create_app
-
-    import gc
 
     console.print(f"Beacon is at http://{host}:{port}/  (API docs at /api/docs). Sign in with a demo user "
                   "above, for example officer.a or supervisor.a.")
@@ -126,22 +201,29 @@ def serve(host: str = "127.0.0.1", port: int = 8000):
     # collections triggered by large responses stay short (bench/results/missing_persons_findings.md).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=proxy_headers,
+                forwarded_allow_ips=forwarded_allow_ips)
 
 
 @audit_app.command("verify")
 def audit_verify():
-    """Recompute the access log's hash chain; exit 1 at the first entry that does not fit."""
+    """Verify the access log: both chains' sequence, links, hashes and signatures, against the signed
+    checkpoints outside the database; exit 1 at the first entry that does not fit."""
     from beacon.access.log import verify
 
     engine = make_engine()
     with transaction(session_factory(engine)) as session:
         result = verify(session)
+    for chain in result.chains:
+        tail = chain.entries - chain.anchored_seq
+        console.print(f"{chain.chain} chain: {chain.entries} entries"
+                      + (f", checkpointed to {chain.anchored_seq}" if chain.anchored_seq else "")
+                      + (f" ({tail} after the last checkpoint, verified by their signatures)" if chain.ok and tail > 0
+                         else ""))
     if result.ok:
         console.print(f"Access log intact: {result.entries} entries.")
     else:
-        console.print(f"[red]Access log broken[/red] at entry {result.first_bad_seq}: {result.problem} "
-                      f"({result.entries} entries verified before it).")
+        console.print(f"[red]Access log broken[/red] at entry {result.first_bad_seq}: {result.problem}.")
         raise typer.Exit(1)
 
 
@@ -163,8 +245,7 @@ def mp_queue(as_user: str = typer.Option(..., "--as", help="Username whose acces
 def mp_search(q: str = typer.Argument(""), as_user: str = typer.Option(..., "--as"),
               limit: int = typer.Option(20, min=1, max=500), as_json: bool = typer.Option(False, "--json")):
     """Search reports as a given user would see them."""
-    from beacon.cases.missing_persons import service
-    from beacon.web import present
+    from beacon.cases.missing_persons import present, service
 
     with transaction(session_factory(make_engine())) as session:
         user = _as_user(session, as_user)
@@ -184,7 +265,6 @@ def mp_figures(as_user: str = typer.Option(..., "--as"), year_from: str = "2006-
     """Reports by risk grade in a period (default the 2006/07 year the 2007 inspection counted)."""
     from beacon.access.policy import scope
     from beacon.cases.missing_persons import repository
-
     from beacon.rules.clocks import LONDON
 
     start = datetime.fromisoformat(year_from).replace(tzinfo=LONDON)  # the force's year runs midnight
@@ -209,9 +289,8 @@ def settings_list():
 @settings_app.command("set")
 def settings_set(name: str, value: str, by: str = typer.Option("cli", help="Who is making the change.")):
     """Change a force setting."""
-    from beacon.errors import Invalid
-
     from beacon.cases.missing_persons import service
+    from beacon.errors import Invalid
 
     try:
         with transaction(session_factory(make_engine())) as session:
@@ -231,10 +310,9 @@ def report_cmd(inspection_id: int, as_user: str = typer.Option("inspector", "--a
                out: Path = typer.Option(Path("."), "--out", help="Folder to write the report to.")):
     """Write an inspection report (HTML and PDF from the same template)."""
     from beacon.errors import Invalid
-    from beacon.inspection.report import report_command
 
     try:
-        for path in report_command(inspection_id, as_user, fmt, out):
+        for path in report_files(inspection_id, lambda session: _as_user(session, as_user), fmt, out):
             console.print(str(path))
     except Invalid as exc:
         console.print(f"[red]{exc}[/red]")
@@ -258,23 +336,106 @@ def inspection_grade(inspection_id: int, as_user: str = typer.Option("inspector"
 
     from beacon.errors import BeaconError
     from beacon.inspection import service
+    from beacon.inspection.grading import GradeDecision
 
     try:
         with transaction(session_factory(make_engine())) as session:
             user = _as_user(session, as_user)
             rows = service.grade(session, user, inspection_id, settings_repo.load(session), utcnow())
             for row in rows:
-                decision = _json.loads(row.explanation)
+                decision = GradeDecision.from_json(_json.loads(row.explanation))
                 flag = " (provisional: for moderation)" if row.provisional else ""
-                console.print(f"[bold]{row.framework_id}[/bold]: {row.engine_grade.label}{flag}"
+                console.print(f"[bold]{row.framework_id}[/bold]: {row.engine_label}{flag}"
                               + (f"; moderated to {row.moderated_grade.label}" if row.moderated_grade else ""))
-                for reason in decision["reasons"]:
+                for reason in decision.reasons:
                     console.print(f"  - {reason}")
-                for why in decision["moderation"]:
+                for why in decision.moderation:
                     console.print(f"  ! {why}")
     except BeaconError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+
+
+@inspection_app.command("explain")
+def inspection_explain(inspection_id: int, as_user: str = typer.Option("inspector", "--as"),
+                       as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text.")):
+    """Why each grade of an inspection is what it is, and what would change it (read-only: works on
+    a published inspection too)."""
+    import json as _json
+
+    from beacon.errors import BeaconError
+    from beacon.inspection import explain
+    from beacon.inspection.types import grade_label
+
+    try:
+        with transaction(session_factory(make_engine())) as session:
+            user = _as_user(session, as_user)
+            found = explain.explain(session, user, inspection_id, settings_repo.load(session))
+            names = explain.division_names(session)
+            if as_json:
+                print(_json.dumps(explain.to_json(found), indent=2))
+                return
+            for e in found:
+                moderated = (f" (engine {e.kept.engine_label}, moderated)"
+                             if e.kept and e.kept.moderated_grade else "")
+                console.print(f"[bold]{e.framework.id}[/bold]: {grade_label(e.grade)}{moderated}")
+                for reason in e.engine.reasons:
+                    console.print(f"  - {reason}")
+                for b in e.bound:
+                    said = ("not assessed" if b.assessed is None else "accepted" if not b.overridden
+                            else f"overridden to {b.assessed.value.replace('_', ' ')}: {b.override_reason}")
+                    console.print(f"  * {b.criterion_id} proposed {b.proposed.proposal.result.value.replace('_', ' ')}"
+                                  f" ({said}): {b.proposed.proposal.explain(names)}")
+                for direction, route in e.routes.items():
+                    console.print(f"  {direction}: " + (route.sentence(names) if route else "no route"))
+    except BeaconError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+grade_app = typer.Typer(help="Live grades: every framework graded each month from the records.",
+                        no_args_is_help=True)
+app.add_typer(grade_app, name="grade")
+
+
+@grade_app.command("live")
+def grade_live(month: str = typer.Option(None, help="YYYY-MM to compute (default: this month)."),
+               since: str = typer.Option(None, "--from", help="YYYY-MM: compute every month from this one."),
+               every: bool = typer.Option(False, "--all", help="Every month whose period holds records."),
+               library_id: str = typer.Option("hmic-2007", "--library")):
+    """Compute and keep the live grades (a scheduled job: run it monthly, or after an import), and
+    print them with what moved them since the month before."""
+    from datetime import date as _date
+
+    from beacon.inspection import live, live_grades
+    from beacon.inspection.types import grade_label
+    from beacon.rules.clocks import add_months
+
+    def parse(text: str, option: str) -> _date:
+        try:
+            return _date.fromisoformat(text + "-01")
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not a month like 2007-03", param_hint=option) from None
+
+    now = utcnow()
+    this = live.month_of(now.date())
+    with transaction(session_factory(make_engine())) as session:
+        settings = settings_repo.load(session)
+        if every:
+            span = int(settings["grading.live_months"])  # type: ignore[call-overload]
+            months = sorted({m2 for m in live_grades.months_with_records(session)
+                             for m2 in live.months_between(m, min(this, add_months(m, span - 1)))})
+        elif since:
+            months = live.months_between(parse(since, "--from"), parse(month, "--month") if month else this)
+        else:
+            months = [parse(month, "--month") if month else this]
+        rows = live_grades.refresh(session, library_id, months, settings, now,
+                                   progress=lambda i, n: console.print(f"  {i}/{n} months", end="\r"))
+        last = max(r.month for r in rows) if rows else None
+        for r in sorted((r for r in rows if r.month == last), key=lambda r: r.framework_id):
+            console.print(f"[bold]{r.framework_id}[/bold] {r.month:%B %Y} "
+                          f"({r.period_start:%b %Y} to {r.period_end:%b %Y}): {grade_label(r.grade)} (provisional)")
+    console.print(f"Kept the live grades of {len(months)} month(s).")
 
 
 incidents_app = typer.Typer(help="Command-and-control incidents: import and the closure audit.", no_args_is_help=True)
@@ -312,7 +473,7 @@ def incidents_audit(as_user: str = typer.Option(..., "--as", help="A supervisor:
     incidents (docs/closure-audit.md), for a supervisor to confirm or dismiss."""
     from datetime import timedelta
 
-    from beacon.cases.incidents import closure_audit
+    from beacon.assurance import closure_audit
     from beacon.errors import BeaconError
 
     at = utcnow()
@@ -364,7 +525,8 @@ def cp_due(as_user: str = typer.Option(..., "--as", help="Username whose access 
            division: str = typer.Option("", help="Division code (default: the user's division, or every division)."),
            as_json: bool = typer.Option(False, "--json")):
     """The caseload: open cases with the next step due or overdue, soonest first."""
-    from beacon.cases.child_protection import case_views, cases
+    from beacon.cases.child_protection import cases
+    from beacon.cases.child_protection import present as case_views
     from beacon.errors import BeaconError
     from beacon.org.models import Division
 
@@ -445,7 +607,7 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
                     date_to: str = typer.Option("2007-04-01", "--to", help="Day after the last, YYYY-MM-DD."),
                     as_json: bool = typer.Option(False, "--json", help="Everything, with the record ids behind each figure.")):
     """Compliance with each audit rule, force-wide and by division (default 2006/07)."""
-    from datetime import date, time, timezone
+    from datetime import date, time
 
     from beacon.assurance import force_audit
     from beacon.errors import BeaconError
@@ -460,8 +622,8 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
         raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}", param_hint="--from/--to") from None
     if after <= first:
         raise typer.BadParameter("--to must be after --from", param_hint="--to")
-    since = datetime.combine(first, time(0), tzinfo=LONDON).astimezone(timezone.utc)
-    until = datetime.combine(after, time(0), tzinfo=LONDON).astimezone(timezone.utc)
+    since = datetime.combine(first, time(0), tzinfo=LONDON).astimezone(UTC)
+    until = datetime.combine(after, time(0), tzinfo=LONDON).astimezone(UTC)
     with transaction(session_factory(make_engine())) as session:
         user = _as_user(session, as_user)
         try:
@@ -471,34 +633,33 @@ def assurance_audit(area: str = typer.Argument(..., help="mp, da or cp"),
             raise typer.Exit(1) from None
         names = {str(d.id): d.name for d in session.scalars(select(Division).order_by(Division.code))}
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, default=str) + "\n")
         return
     table = Table(title=f"{force_audit.AREAS[area][2]}: {first:%d %b %Y} to {after:%d %b %Y} (exclusive)")
     table.add_column("Rule", no_wrap=True)
     table.add_column("What it checks", ratio=1)
     for column in ("Met", "Of", "Rate"):
         table.add_column(column, justify="right", no_wrap=True)
-    for rule_id, rate in result["rates"].items():
-        shown = "-" if rate["rate"] is None else f"{rate['rate']:.0%}"
-        table.add_row(rule_id, rate["title"], f"{rate['met']:,}", f"{rate['applicable']:,}", shown)
+    for rule_id, rate in result.rates.items():
+        shown = "-" if rate.rate is None else f"{rate.rate:.0%}"
+        table.add_row(rule_id, rate.title, f"{rate.met:,}", f"{rate.applicable:,}", shown)
     console.print(table)
-    by = {str(k): v for k, v in result["by_division"].items()}
-    divisions = [d for d in names if d in by]
+    divisions = [d for d in names if d in result.by_division]
     if divisions:
         split = Table(title="By division (met of applicable)")
         split.add_column("Rule", no_wrap=True)
         for d in divisions:
             split.add_column(names[d], justify="right")
-        for rule_id in result["rates"]:
-            cells = [by[d].get(rule_id) for d in divisions]
-            split.add_row(rule_id, *("-" if not c or not c["applicable"] else
-                                     f"{c['met']:,}/{c['applicable']:,} ({c['rate']:.0%})" for c in cells))
+        for rule_id in result.rates:
+            cells = [result.by_division[d].get(rule_id) for d in divisions]
+            split.add_row(rule_id, *("-" if not c or not c.applicable else
+                                     f"{c.met:,}/{c.applicable:,} ({c.rate:.0%})" for c in cells))
         console.print(split)
-    if "backlog" in result:
-        backlog = result["backlog"]
-        parts = ", ".join(f"{names.get(str(d), f'division {d}')}: {row['unreviewed']}"
-                          for d, row in backlog["by_division"].items())
-        console.print(f"Forms awaiting review as at {backlog['as_of'][:10]}: {backlog['total']:,} ({parts})")
+    if result.backlog is not None:
+        backlog = result.backlog
+        parts = ", ".join(f"{names.get(str(d), f'division {d}')}: {row.unreviewed}"
+                          for d, row in backlog.by_division.items())
+        console.print(f"Forms awaiting review as at {backlog.as_of[:10]}: {backlog.total:,} ({parts})")
 
 
 if __name__ == "__main__":

@@ -64,9 +64,41 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("grading.moderation_margin", 1, int,
             "Criteria either side of a threshold within which a grade is sent to moderation as borderline.",
             "hmic.grading.good"),
+    Setting("grading.bound.met_at", 0.85, float,
+            "Share of applicable records meeting a bound criterion's audit rule from which the records propose "
+            "Met. HMIC's 2007 grading process gives no figure; Beacon reads 'met' as the large majority of "
+            "records, the same share as 'the vast majority' (grading.vast_majority). A binding may set a "
+            "stricter figure of its own, with its reason, in the criteria library.", "hmic.grading.good"),
+    Setting("grading.bound.partly_at", 0.70, float,
+            "Share from which the records propose Partly met (below it, Not met): a clear majority of records "
+            "comply but a substantial minority, nearly one in three, do not.", "hmic.grading.good"),
+    Setting("grading.bound.minimum_records", 20, int,
+            "The fewest records a bound rule must apply to (force-wide, or in a division for a per-division "
+            "measure) before the records propose a result; fewer give Not evidenced. Twenty is the default "
+            "case-file sample size (inspection.file_sample_size): below it a rate rests on too few files.",
+            "hmic.grading.good"),
+    Setting("grading.live_months", 12, int,
+            "Months of records the live provisional grades read, ending with the month graded (the brief: "
+            "a rolling year, as an inspection's assessment period).", "hmic.grading.good"),
     Setting("moderation.msf_gap", 2, int,
             "Grades (steps) between a force and the median of its most similar forces that flag the grade "
             "for moderation.", "hmic.grading.good"),
+    Setting("inspection.file_sample_size", 20, int,
+            "Files in each case-file sample (missing-person reports, risk forms, child protection cases) an "
+            "inspection draws, unless it sets its own size when it is created. Beacon draws the files at random "
+            "with a seed it generates and records; the inspector chooses neither. The 2007 report's public "
+            "protection sample was six files; 20 is Beacon's documented default, not an HMIC standard."),
+    Setting("inspection.evidence_months_before", 12, int,
+            "Months before an inspection's assessment period from which evidence may date (the force's policies, "
+            "plans and minutes in force when the period began). Older evidence, or evidence from the future, is "
+            "refused naming gathered_on: the 2007 report grades the force on the period it inspected."),
+    Setting("inspection.fieldwork_months", 6, int,
+            "Months after an inspection's assessment period ends within which its evidence may be gathered (the "
+            "fieldwork: interviews, focus groups and reality checks follow the period they inspect)."),
+    Setting("inspection.file_sample_max", 50, int,
+            "The most files an inspection may set for one case-file sample. The names behind a sample's files may "
+            "be revealed to its inspectors without a second inspector's approval, so this bounds the names one "
+            "inspection sees unasked (docs/adr/0011-case-file-samples-and-reveals.md)."),
     Setting("da.marac_escalation_callouts", 3, int,
             "Police call-outs to the victim in the 12 months before an incident that make the case a MARAC "
             "referral on potential escalation. 3 is the common threshold; some areas use 5.",
@@ -95,11 +127,24 @@ SETTINGS: tuple[Setting, ...] = (
             "force-set threshold, and 5 working days is Beacon's documented default, not a national standard.",
             "da.audit.review_on_time"),
     Setting("auth.lockout_attempts", 5, int,
-            "Failed log-ins in a row that lock an account."),
+            "Failed sign-ins in a row, by any way in (the sign-in page, the API's token endpoint, the CLI), that "
+            "lock an account."),
     Setting("auth.lockout_minutes", 15, int,
-            "Minutes an account stays locked after too many failed log-ins."),
+            "Minutes an account stays locked after too many failed sign-ins (an administrator can unlock it sooner)."),
     Setting("auth.session_hours", 10, int,
-            "Hours a log-in session lasts (one shift)."),
+            "Hours a signed-in session lasts at most, whatever happens (one shift)."),
+    Setting("auth.idle_minutes", 30, int,
+            "Minutes without a request after which a signed-in session ends on the server. 30 follows common "
+            "practice for systems holding sensitive personal data on shared police workstations."),
+    Setting("auth.token_hours", 10, int,
+            "Hours an API token lasts before it expires (its holder can revoke it sooner)."),
+    Setting("auth.max_tokens_per_user", 5, int,
+            "Live API tokens a user may hold; issuing one more revokes the oldest."),
+    Setting("auth.address_failures", 20, int,
+            "Failed sign-ins from one network address within the window after which that address is refused "
+            "(429) until the window has passed: slows guessing across many accounts, which the lock-out cannot."),
+    Setting("auth.address_window_minutes", 15, int,
+            "Minutes over which failed sign-ins from one address are counted for the rate limit."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -143,6 +188,46 @@ def secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def log_key() -> bytes:
+    """The key that signs access-log entries and their checkpoints (ADR 0013): BEACON_LOG_KEY, or a
+    random key kept in the instance folder. The database never holds it, so someone who can rewrite
+    the database cannot make a rewritten entry verify."""
+    if key := os.environ.get("BEACON_LOG_KEY"):
+        return key.encode()
+    path = instance_dir() / "access-log.key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def log_anchor(database_url: str) -> Path:
+    """Where the access log's signed checkpoints are appended: BEACON_LOG_ANCHOR, or a file per
+    database in the instance folder. Point it at storage the database's users cannot rewrite (an
+    append-only mount, another host) in production."""
+    if path := os.environ.get("BEACON_LOG_ANCHOR"):
+        return Path(path)
+    folder = instance_dir() / "anchors"
+    folder.mkdir(exist_ok=True)
+    return folder / (_slug(database_url) + ".jsonl")
+
+
+def access_store_url(database_url: str) -> str:
+    """Where reads, sign-ins, sessions and tokens are kept: the same database on PostgreSQL; on
+    SQLite a file of its own beside the database (``x.db`` -> ``x.access.db``), so they never wait
+    for the main file's write lock (ADR 0013)."""
+    if not database_url.startswith("sqlite:///"):
+        return database_url
+    path = Path(database_url.removeprefix("sqlite:///"))
+    return "sqlite:///" + str(path.with_name(path.stem + ".access" + (path.suffix or ".db")))
+
+
+def _slug(url: str) -> str:
+    import re
+    without_password = re.sub(r"://([^:/@]+):[^@]*@", r"://\1@", url)
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", without_password).strip("_")[:150]
 
 
 MAX_BODY_BYTES = 256 * 1024

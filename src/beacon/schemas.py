@@ -2,10 +2,19 @@
 hold the NUL character (PostgreSQL cannot store it, and no form or feed has a reason to send it)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 NUL_MESSAGE = "must not contain the NUL character"
 
@@ -16,8 +25,51 @@ def _not_true_or_false(value: Any) -> Any:
     return value
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _digits_only(value: Any) -> Any:
+    """A whole number written in an address: an optional minus sign and digits. pydantic's lax mode
+    would read '+1', '1.0', ' 1 ' and '1_000' as whole numbers too, so '?offset=+0.0' meant 0."""
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value):
+        raise ValueError("must be a whole number written in digits, like 12")
+    return value
+
+
+def WholeNumber(ge: int, le: int) -> Any:  # noqa: N802 - it makes a type, like pydantic's conint
+    """The type of every whole-number query and path parameter (ids, limits, offsets, years): digits
+    only, from ``ge`` to ``le``. ``limit: Annotated[WholeNumber(1, 200), Query()] = 50``.
+
+    The bounds are part of the type rather than of ``Query(...)`` because pydantic applies
+    annotations in order: bounds given after the digits check would be checked but published in
+    the OpenAPI document as 'ge'/'le', which no client reads, instead of minimum/maximum."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_digits_only)]
+
+
 Id = Annotated[int, BeforeValidator(_not_true_or_false), Field(ge=1, le=2**31 - 1)]
 """A record's number in an input body: a whole number in the databases' range, never a boolean."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks an input field as naming a record of ``kind`` (an access-matrix record type, or an
+    organisation record such as ``division``). ``beacon.access.references`` resolves every field
+    so marked with the same read check a direct read makes; a test walks every input model and
+    refuses a record number that is not a ``Ref``. ``@field`` takes the kind from another field of
+    the same model (``record_type``), for a field that can name a record of several kinds."""
+    kind: str
+
+
+def ref(kind: str) -> Any:
+    """A record number naming a record of ``kind`` (see ``Ref``)."""
+    return Annotated[int, BeforeValidator(_not_true_or_false), Field(ge=1, le=2**31 - 1), Ref(kind)]
+
+
+PersonRef = ref("person")
+DivisionRef = ref("division")
+IncidentRef = ref("incident")
+PartnerRef = ref("partner")
+ForceRef = ref("force")
 
 
 Version = Annotated[int, BeforeValidator(_not_true_or_false), Field(

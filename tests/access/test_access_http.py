@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from beacon.access.models import AccessLogEntry
 from beacon.cases.missing_persons.models import MissingReport
 from beacon.org.roles import Vetting
 from tests.factories import report_payload
+from tests.logs import entries
 from tests.web.helpers import token
 
 READERS = {"officer.a": 200, "officer.b": 403, "supervisor.a": 200, "supervisor.b": 403, "ppu.a": 200,
@@ -64,7 +64,7 @@ def test_every_read_write_and_refusal_is_logged(client, sessions, report_id):
     client.get(f"/api/v1/missing-persons/{report_id}", headers=token(client, "officer.a"))
     client.get(f"/api/v1/missing-persons/{report_id}", headers=token(client, "officer.b"))
     with sessions() as s:
-        rows = s.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type == "missing_report")).all()
+        rows = entries(sessions, record_type="missing_report")
     seen = {(e.username, e.action, e.outcome) for e in rows if e.record_id == str(report_id)}
     assert ("officer.a", "create", "ok") in seen
     assert ("officer.a", "read", "ok") in seen

@@ -5,7 +5,15 @@ import itertools
 
 import pytest
 
-from beacon.access.policy import MATRIX, RECORD_TYPES, Action, Principal, Scope, decide, scope
+from beacon.access.policy import (
+    MATRIX,
+    RECORD_TYPES,
+    Action,
+    Principal,
+    Scope,
+    decide,
+    scope,
+)
 from beacon.org.roles import Role, Vetting
 
 EXPECTED = {

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.child_protection.agreement import agreement
-from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral
+from beacon.cases.child_protection.models import (
+    ChildCase,
+    ChildCaseReview,
+    ChildDecision,
+    ChildReferral,
+)
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
 from beacon.cases.incidents.models import Incident, IncidentPerson
-from beacon.db import transaction
 from beacon.people.models import Person, normalise
 
 FACTORS = agreement().factor_ids

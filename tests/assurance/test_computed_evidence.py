@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
 
-from beacon.access.models import AccessLogEntry
+from beacon import config
 from beacon.assurance import child_protection as cp
 from beacon.assurance import domestic_abuse as da
 from tests.assurance import helpers as h
+from tests.logs import entries
 from tests.web.helpers import token
 
 UTC = timezone.utc
@@ -90,9 +90,15 @@ def test_no_records_computes_empty_rates(client, inspector, inspection):
 def test_samples_are_reproducible_and_reveals_are_logged(client, inspector, inspection, records, sessions, kind,
                                                          record_type, key):
     iid = inspection["id"]
-    one = post(client, inspector, iid, {"kind": kind, "n": 2, "seed": 9}).json()
-    two = post(client, inspector, iid, {"kind": kind, "n": 2, "seed": 9}).json()
-    assert [c["record_id"] for c in one["computed_result"]["cases"]] == [c["record_id"] for c in two["computed_result"]["cases"]]
+    one = post(client, inspector, iid, {"kind": kind, "n": 2}).json()
+    # behaviour changed with ADR 0011: the seed is Beacon's, recorded, and a second sample waits
+    assert post(client, inspector, iid, {"kind": kind, "n": 2}).status_code == 409
+    audit = da if kind.startswith("da.") else cp
+    params = one["computed_params"]
+    with sessions() as s:
+        again = audit.file_sample(s, datetime.fromisoformat(params["since"]), datetime.fromisoformat(params["until"]),
+                                  2, params["seed"], config.defaults(), MON).to_json()
+    assert [c["record_id"] for c in one["computed_result"]["cases"]] == [c["record_id"] for c in again["cases"]]
     assert one["method"] == "case_file_sample" and one["computed_result"]["population"] == len(records[key])
     sampled = one["computed_result"]["cases"][0]["record_id"]
     other = next(i for i in records[key] if i not in {c["record_id"] for c in one["computed_result"]["cases"]})
@@ -103,7 +109,7 @@ def test_samples_are_reproducible_and_reveals_are_logged(client, inspector, insp
     assert client.get(f"{base}/{other}/identity", headers=inspector).status_code == 422
     assert client.get(f"{base}/{sampled}/identity", headers=token(client, "chief")).status_code == 403
     with sessions() as s:
-        reveals = s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "reveal")).all()
+        reveals = entries(sessions, action="reveal")
     assert {(e.record_type, e.record_id, e.outcome) for e in reveals} == {(record_type, str(sampled), "ok"),
                                                                           (record_type, str(other), "denied")}
 

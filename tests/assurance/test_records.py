@@ -45,7 +45,7 @@ def da_records(world, sessions, partners):
 def test_domestic_abuse_rates_force_wide_and_by_division(world, sessions, da_records):
     ids, A, B = da_records, str(world.divisions["A"]), str(world.divisions["B"])
     with sessions() as s:
-        result = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+        result = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
     assert result["forms"] == 7
     r = result["rates"]
     assert (r[da.REVIEW]["met"], r[da.REVIEW]["applicable"]) == (4, 6)           # "replaced" not counted
@@ -77,7 +77,7 @@ def test_marac_audit_counts_escalation_and_repeat_as_the_referral_does(world, se
         repeat_victim = s.get(RiskForm, earlier).victim_id
     ids["repeat"] = h.form(sessions, A, MON, victim_id=repeat_victim)
     with sessions() as s:
-        result = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+        result = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
         facts = {f.id: f for f in da._facts(s, SINCE, UNTIL, SETTINGS)}
         # the audit finds each form's criteria exactly as the referral screen does
         for fid in ids.values():
@@ -89,7 +89,7 @@ def test_marac_audit_counts_escalation_and_repeat_as_the_referral_does(world, se
     marac = result["rates"][da.MARAC]
     assert set(marac["failing"]) == {ids["escalation"], ids["repeat"]} and ids["below_threshold"] not in marac["failing"]
     with sessions() as s:
-        sample = da.file_sample(s, SINCE, UNTIL, 10, 7, SETTINGS, NOW)
+        sample = da.file_sample(s, SINCE, UNTIL, 10, 7, SETTINGS, NOW).to_json()
     details = {c["record_id"]: c["details"][da.MARAC] for c in sample["cases"]}
     assert details[ids["escalation"]] == "potential escalation: not referred"
 
@@ -98,7 +98,7 @@ def test_backlog_as_at_a_date_is_the_dvo_backlog_with_its_forms(world, sessions,
     ids = da_records
     as_of = datetime(2026, 10, 13, 12, 0, tzinfo=UTC)
     with sessions() as s:
-        backlog = da.backlog(s, as_of)
+        backlog = da.backlog(s, as_of).to_json()
         service = {str(b.division_id): b.unreviewed for b in da_service.backlog(s, as_of)}
     assert {d: row["unreviewed"] for d, row in backlog["by_division"].items()} == service
     A, B = str(world.divisions["A"]), str(world.divisions["B"])
@@ -109,9 +109,9 @@ def test_backlog_as_at_a_date_is_the_dvo_backlog_with_its_forms(world, sessions,
 
 def test_domestic_abuse_sample_is_reproducible(sessions, da_records):
     with sessions() as s:
-        one = da.file_sample(s, SINCE, UNTIL, 3, 11, SETTINGS, NOW)
-        two = da.file_sample(s, SINCE, UNTIL, 3, 11, SETTINGS, NOW)
-        every = da.file_sample(s, SINCE, UNTIL, 100, 11, SETTINGS, NOW)
+        one = da.file_sample(s, SINCE, UNTIL, 3, 11, SETTINGS, NOW).to_json()
+        two = da.file_sample(s, SINCE, UNTIL, 3, 11, SETTINGS, NOW).to_json()
+        every = da.file_sample(s, SINCE, UNTIL, 100, 11, SETTINGS, NOW).to_json()
     assert one == two and one["population"] == 7 and one["n"] == 3
     assert len(every["cases"]) == 7 and every["rates"][da.REVIEW]["met"] == 4
 
@@ -144,7 +144,7 @@ def cp_records(world, sessions, partners):
 def test_child_protection_rates_spread_and_never_acknowledged(world, sessions, cp_records):
     ids, A, B = cp_records, str(world.divisions["A"]), str(world.divisions["B"])
     with sessions() as s:
-        result = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+        result = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
     assert (result["referrals"], result["decisions"], result["cases"]) == (4, 4, 4)
     r = result["rates"]
     assert (r[cp.ACKNOWLEDGED]["met"], r[cp.ACKNOWLEDGED]["applicable"]) == (1, 4)
@@ -170,12 +170,12 @@ def test_every_review_conference_is_audited_against_its_own_clock(world, session
            "closed": h.child_case(sessions, A, opened, conference=conference, status="closed"),
            "no_conference": h.child_case(sessions, A, opened)}
     with sessions() as s:
-        result = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
+        result = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
     reviews = result["rates"][cp.REVIEWS]
     assert (reviews["met"], reviews["applicable"]) == (1, 3)
     assert reviews["failing"] == sorted([ids["late_first"], ids["none_held"]])
     with sessions() as s:
-        sample = cp.file_sample(s, SINCE, UNTIL, 10, 3, SETTINGS, NOW)
+        sample = cp.file_sample(s, SINCE, UNTIL, 10, 3, SETTINGS, NOW).to_json()
     details = {c["record_id"]: c["details"][cp.REVIEWS] for c in sample["cases"]}
     assert details[ids["late_first"]] == "first review conference late (due 2026-07-20)"
     assert details[ids["none_held"]] == "first review conference overdue (due 2026-07-20)"
@@ -183,9 +183,9 @@ def test_every_review_conference_is_audited_against_its_own_clock(world, session
 
 def test_child_protection_sample_checks_each_case_and_is_reproducible(sessions, cp_records):
     with sessions() as s:
-        one = cp.file_sample(s, SINCE, UNTIL, 2, 5, SETTINGS, NOW)
-        assert one == cp.file_sample(s, SINCE, UNTIL, 2, 5, SETTINGS, NOW)
-        every = cp.file_sample(s, SINCE, UNTIL, 10, 5, SETTINGS, NOW)
+        one = cp.file_sample(s, SINCE, UNTIL, 2, 5, SETTINGS, NOW).to_json()
+        assert one == cp.file_sample(s, SINCE, UNTIL, 2, 5, SETTINGS, NOW).to_json()
+        every = cp.file_sample(s, SINCE, UNTIL, 10, 5, SETTINGS, NOW).to_json()
     assert one["population"] == 4 and len(one["cases"]) == 2
     by_id = {c["record_id"]: c["checks"] for c in every["cases"]}
     assert by_id[cp_records["a1"]] == {cp.JOINT: True, cp.CONFERENCE: True, cp.CONSIDERED: True, cp.REASONS: None,
@@ -195,9 +195,9 @@ def test_child_protection_sample_checks_each_case_and_is_reproducible(sessions, 
 
 def test_no_records_gives_empty_rates_not_errors(world, sessions):
     with sessions() as s:
-        dv = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
-        ca = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW)
-        samples = (da.file_sample(s, SINCE, UNTIL, 5, 1, SETTINGS, NOW), cp.file_sample(s, SINCE, UNTIL, 5, 1, SETTINGS, NOW))
+        dv = da.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
+        ca = cp.compliance(s, SINCE, UNTIL, SETTINGS, NOW).to_json()
+        samples = (da.file_sample(s, SINCE, UNTIL, 5, 1, SETTINGS, NOW).to_json(), cp.file_sample(s, SINCE, UNTIL, 5, 1, SETTINGS, NOW).to_json())
     assert all(r["rate"] is None and r["applicable"] == 0 for r in dv["rates"].values())
     assert all(r["rate"] is None for r in ca["rates"].values()) and set(ca["rates"]) == set(cp.TITLES)
     assert dv["backlog"]["total"] == 0 and dv["spread"] == {} and ca["never_acknowledged"]["total"] == 0

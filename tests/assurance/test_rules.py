@@ -11,6 +11,7 @@ from beacon.assurance import child_protection as cp
 from beacon.assurance import domestic_abuse as da
 from beacon.assurance.closure import closure_check
 from beacon.assurance.compliance import spread
+from beacon.assurance.results import Brief
 from beacon.cases.child_protection.agreement import agreement
 from tests.assurance.helpers import FACTORS, factors
 
@@ -136,10 +137,8 @@ def test_initial_conference_within_15_working_days_of_the_strategy_discussion():
 
 
 def test_spread_between_divisions():
-    divisions = {"1": {cp.JOINT: {"applicable": 4, "met": 4, "rate": 1.0}},
-                 "2": {cp.JOINT: {"applicable": 4, "met": 1, "rate": 0.25}},
-                 "3": {cp.JOINT: {"applicable": 0, "met": 0, "rate": None}}}
-    out = spread(divisions)[cp.JOINT]
+    divisions = {"1": {cp.JOINT: Brief(4, 4)}, "2": {cp.JOINT: Brief(4, 1)}, "3": {cp.JOINT: Brief(0, 0)}}
+    out = spread(divisions)[cp.JOINT].to_json()
     assert (out["lowest_division"], out["highest_division"], out["divisions"]) == ("2", "1", 2)
     assert out["spread"] == pytest.approx(0.75)
     assert spread({}) == {}

@@ -106,21 +106,48 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy refused; the binding is Playwright's, so the
+# policy does not apply to it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => window.__beaconCspViolation({
+  page: document.location.pathname, directive: event.effectiveDirective, blocked: event.blockedURI,
+  sample: event.sample}));
+"""
+
+
+class CspViolations(list):
+    """What the browser refused under the Content-Security-Policy, in every context of a test."""
+
+    def describe(self) -> str:
+        return "\n".join(f"  {v['page']}: {v['directive']} refused {v['blocked'] or 'inline'} {v['sample']!r}"
+                         for v in self)
+
+
 @pytest.fixture
-def new_context(browser, live_server):
-    """A factory for isolated browser contexts (separate cookies: one per signed-in user)."""
+def csp_violations() -> CspViolations:
+    return CspViolations()
+
+
+@pytest.fixture
+def new_context(browser, live_server, csp_violations):
+    """A factory for isolated browser contexts (separate cookies: one per signed-in user). Every
+    page they open must pass the Content-Security-Policy: a violation fails the test."""
     contexts = []
 
     def make():
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
                                       locale="en-GB", timezone_id="Europe/London")
         context.set_default_timeout(10_000)
+        context.expose_binding("__beaconCspViolation", lambda _source, v: csp_violations.append(v))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    if csp_violations:
+        pytest.fail(f"the Content-Security-Policy refused:\n{csp_violations.describe()}", pytrace=False)
 
 
 # --- evidence: screenshots and accessibility ------------------------------------------------
@@ -135,7 +162,8 @@ def screenshot(page, name: str) -> Path:
 def axe_violations(page) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline script.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS)

@@ -208,7 +208,8 @@ def test_inspector_grades_moderates_publishes_and_reads_the_report(new_context, 
 
 
 def test_chief_officer_reads_the_inspection_without_forms(new_context, reports, engine, world, axe_audit):
-    from beacon.db import session_factory, transaction
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import session_factory
     from beacon.inspection.schemas import InspectionIn
 
     with transaction(session_factory(engine)) as s:
@@ -221,4 +222,64 @@ def test_chief_officer_reads_the_inspection_without_forms(new_context, reports, 
     expect(page.get_by_role("button")).to_have_count(1)    # only "Sign out"
     axe_audit.check(page, "framework page (chief officer)")
     screenshot(page, "inspection-12-chief-officer")
+    axe_audit.assert_clean()
+
+
+def test_an_inspector_sees_a_sampled_name_and_another_approves_a_request(new_context, reports, engine, world,
+                                                                        axe_audit):
+    """ADR 0011 in the browser: the name behind a sampled file on a page of its own, then a
+    request for another record that a second inspector approves."""
+    import json
+
+    from beacon import config
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import session_factory
+    from beacon.inspection.schemas import ComputedEvidenceIn, InspectionIn
+    from beacon.org.models import User
+    from beacon.org.roles import Role, Vetting
+    from tests.factories import _HASH
+
+    with transaction(session_factory(engine)) as s:
+        s.add(User(username="inspector.b", password_hash=_HASH, role=Role.INSPECTOR, vetting=Vetting.SC,
+                   display_name="Test inspector.b"))
+        me = world.users["inspector"]
+        iid = service.create(s, me, InspectionIn(
+            force_id=world.force_id, title=TITLE, framework_ids=[MP], period_start=date(2020, 1, 1),
+            period_end=date.today() + timedelta(days=2), sample_sizes={"mp.file_sample": 1}), utcnow()).id
+        sample = service.compute_evidence(s, me, iid, ComputedEvidenceIn(kind="mp.file_sample"),
+                                          config.defaults(), utcnow())
+        sample_id = sample.id
+        sampled = json.loads(sample.computed_result)["cases"][0]["record_id"]
+    page = sign_in(new_context, "inspector")
+    page.goto(f"/inspections/{iid}/evidence/{sample_id}")
+    axe_audit.check(page, "sample with names to show")
+    page.get_by_role("button", name=re.compile("Show the name behind")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The name behind")
+    expect(page.get_by_text("Testy Exampleton")).to_be_visible()
+    axe_audit.check(page, "a sampled file's name")
+    screenshot(page, "inspection-13-sampled-name")
+
+    page.get_by_role("link", name="Names shown and requests in this inspection").click()
+    axe_audit.check(page, "names shown and requests")
+    other = next(i for i in range(1, 4) if i != sampled)
+    page.get_by_label("Kind of record").select_option(label="Missing-person report")
+    page.get_by_label("Record number").fill(str(other))
+    page.get_by_label("Why you need to see the name").fill("The family's complaint names this report.")
+    page.get_by_role("button", name="Ask for approval").click()
+    expect(page.get_by_text("Request recorded.")).to_be_visible()
+    screenshot(page, "inspection-14-requested")
+
+    second = sign_in(new_context, "inspector.b")
+    second.goto(f"/inspections/{iid}/reveals")
+    form = second.locator("form", has_text="asks to see the name")
+    form.get_by_role("group", name="Your decision").get_by_label("Approve").check()
+    form.get_by_label("Why").fill("The complaint is part of the fieldwork.")
+    axe_audit.check(second, "a request to decide")
+    screenshot(second, "inspection-15-decide")
+    form.get_by_role("button", name="Record the decision").click()
+    expect(second.get_by_text("Decision recorded.")).to_be_visible()
+
+    page.reload()
+    page.get_by_role("button", name=re.compile("Show the name behind")).click()
+    expect(page.get_by_text("Testy Exampleton")).to_be_visible()
     axe_audit.assert_clean()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from beacon import rules
 from beacon.cases.child_protection import clocks
-from beacon.cases.child_protection.clocks import add_months
+from beacon.rules.clocks import add_months
 
 UTC = timezone.utc
 BST = timezone(timedelta(hours=1))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.child_protection.agreement import agreement
-from beacon.db import transaction
 from beacon.org.models import PartnerBody, Staff, User
 from beacon.org.roles import Rank, Vetting
 from tests.domestic_abuse.helpers import build_partners

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from beacon.access.models import AccessLogEntry
 from beacon.cases.child_protection.models import ChildCase, ChildDecision
 from tests.child_protection.helpers import CHILD, FACTORS, factors, open_case, step
+from tests.logs import entries
 from tests.web.helpers import token
 
 
@@ -165,9 +165,8 @@ def test_reads_and_writes_are_logged(client, area, sessions):
     client.get(f"/api/v1/child-cases/{case['id']}", headers=token(client, "analyst"))
     client.get(f"/api/v1/child-cases/{case['id']}", headers=token(client, "ppu.b"))
     with sessions() as s:
-        rows = s.execute(select(AccessLogEntry.username, AccessLogEntry.action, AccessLogEntry.outcome)
-                         .where(AccessLogEntry.record_type == "child_case",
-                                AccessLogEntry.record_id == str(case["id"]))).all()
+        rows = [(e.username, e.action, e.outcome) for e in entries(sessions, record_type="child_case",
+                                                                   record_id=str(case["id"]))]
     assert ("ppu.a", "create", "ok") in rows and ("analyst", "read", "ok") in rows and ("ppu.b", "read", "denied") in rows
 
 

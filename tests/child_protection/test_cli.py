@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from beacon.cli import app
 from tests.child_protection.helpers import open_case, step
+from tests.factories import PASSWORD
 from tests.web.helpers import token
 
 
@@ -13,6 +14,7 @@ def test_commands(client, area, database_url, monkeypatch):
     client.post("/api/v1/lscb-meetings", headers=token(client, "ppu.a"),
                 json={"lscb_id": area.lscb["A"], "held_on": "2026-06-01", "police_attended": False})
     monkeypatch.setenv("BEACON_DATABASE_URL", database_url)
+    monkeypatch.setenv("BEACON_PASSWORD", PASSWORD)   # --as signs the user in
     runner = CliRunner()
     result = runner.invoke(app, ["child-protection", "due", "--as", "ppu.a"])
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from tests.web.pagecheck import check_page
 @pytest.fixture
 def records(client, area):
     case = step(client, open_case(client), "strategy-discussion", "2026-11-20")
-    pp = client.post("/api/v1/police-protection", headers=token(client, "officer.a"),
+    pp = client.post("/api/v1/police-protection", headers=token(client, "ppu.a"),   # officers cannot read the case's child
                      json={"child_id": case["child_id"], "taken_at": "2026-11-26T20:00:00+00:00",
                            "notes": "Found alone at home late at night, aged six."}).json()
     client.post("/api/v1/lscb-meetings", headers=token(client, "ppu.a"),

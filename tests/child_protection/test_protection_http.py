@@ -42,11 +42,15 @@ def test_officer_records_and_a_case_is_opened(client, area):
 
 def test_an_existing_open_case_is_used(client, area):
     case = open_case(client)
-    pp = _record(client, child=None, child_id=case["child_id"])
+    # an officer may not name a child they cannot see (the child is on a PPU case only); the PPU may
+    assert "no record naming this person" in _record(client, child=None, child_id=case["child_id"], expect=403)["detail"]
+    pp = _record(client, username="ppu.a", child=None, child_id=case["child_id"])
     assert pp["case_id"] == case["id"]
     pp2 = _record(client, username="supervisor.a", child=None, case_id=case["id"])
     assert pp2["case_id"] == case["id"]
     r = _record(client, username="officer.b", child=None, case_id=case["id"], expect=403)
+    assert r["detail"] == "case_id: role officer may not read child_case"   # naming a case is reading it
+    r = _record(client, username="ppu.b", child=None, case_id=case["id"], expect=403)
     assert "another division" in r["detail"]
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from beacon.cli import app
 from beacon.db import make_engine
-from beacon.demo.build import build
+from beacon.demo.build import DEMO_PASSWORD, build
 from tests import pg
 
 
@@ -34,6 +34,7 @@ def demo_url(tmp_path_factory):
 @pytest.fixture
 def demo(demo_url, monkeypatch):
     monkeypatch.setenv("BEACON_DATABASE_URL", demo_url)
+    monkeypatch.setenv("BEACON_PASSWORD", DEMO_PASSWORD)   # --as signs the user in
     return CliRunner()
 
 
@@ -62,3 +63,33 @@ def test_audit_verify(demo):
 def test_unknown_user_is_a_clear_error(demo):
     result = demo.invoke(app, ["mp", "queue", "--as", "nobody"])
     assert result.exit_code != 0 and "nobody" in result.output
+
+
+def test_acting_as_a_user_needs_their_credential(demo, monkeypatch):
+    """`--as` used to act as any user with no credential at all."""
+    monkeypatch.delenv("BEACON_PASSWORD")
+    refused = demo.invoke(app, ["mp", "figures", "--as", "analyst"])
+    assert refused.exit_code != 0 and "needs their credential" in " ".join(refused.output.split())
+    monkeypatch.setenv("BEACON_PASSWORD", "not the password")
+    wrong = demo.invoke(app, ["mp", "figures", "--as", "analyst"])
+    assert wrong.exit_code != 0 and "not right" in " ".join(wrong.output.split())
+
+
+def test_an_operators_override_is_explicit_and_logged(demo, monkeypatch, demo_url):
+    import getpass
+
+    from beacon.access.log import all_entries
+    from beacon.db import session_factory
+
+    monkeypatch.delenv("BEACON_PASSWORD")
+    monkeypatch.setenv("BEACON_OPERATOR_OVERRIDE", "too short")
+    assert demo.invoke(app, ["mp", "figures", "--as", "analyst"]).exit_code != 0
+    monkeypatch.setenv("BEACON_OPERATOR_OVERRIDE", "checking the year's figures for the monthly pack")
+    result = demo.invoke(app, ["mp", "figures", "--as", "analyst"])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(demo_url)
+    with session_factory(engine)() as s:
+        [entry] = [e for e in all_entries(s, record_type="user") if e.action == "override"]
+    engine.dispose()
+    assert entry.username == "analyst" and f"operator {getpass.getuser()}" in entry.detail
+    assert "monthly pack" in entry.detail

@@ -48,14 +48,15 @@ def test_partner_user_migration_keeps_users_both_ways(database_url, engine):
 
     from sqlalchemy import func, select, text
 
-    from beacon.access.login import issue_token
-    from beacon.db import session_factory, transaction
     from beacon.org.models import User
     from tests.factories import build_world
     build_world(engine)
-    with transaction(session_factory(engine)) as s:   # a row that points at app_user
-        issue_token(s, s.scalars(select(User)).first(), datetime.now(timezone.utc), hours=1)
-    with engine.connect() as conn:
+    migrate.downgrade(database_url, "0007")   # before 0008, api_token pointed at app_user
+    with engine.begin() as conn:              # a row that points at app_user
+        user_id = conn.scalar(select(User.id).limit(1))
+        at = datetime.now(timezone.utc).replace(tzinfo=None)
+        conn.execute(text("INSERT INTO api_token (user_id, token_hash, created_at, expires_at) VALUES (:u, 'x', :a, :a)"),
+                     {"u": user_id, "a": at})
         users = conn.scalar(select(func.count()).select_from(User))
     migrate.downgrade(database_url, "0005")
     assert "partner_id" not in {c["name"] for c in inspect(engine).get_columns("app_user")}
@@ -73,7 +74,8 @@ def test_review_history_migration_copies_each_cases_first_and_latest_review(data
 
     from sqlalchemy import text
 
-    from beacon.db import session_factory, transaction
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import session_factory
     from beacon.people.models import Person
     from tests.factories import build_world
     world = build_world(engine)
@@ -96,3 +98,36 @@ def test_review_history_migration_copies_each_cases_first_and_latest_review(data
     held = [(str(first)[:10], str(on)[:10]) for first, on, _ in rows]
     assert held == [("2006-09-01", "2006-09-01"), ("2006-10-02", "2006-10-02"), ("2006-09-01", "2007-02-20")]
     assert all(recorded is None for *_, recorded in rows)
+
+
+def test_sample_migration_keeps_one_live_sample_of_a_kind_and_withdraws_the_older(database_url, engine):
+    """0008 allows one live computed sample of a kind per inspection and framework; an inspection
+    that drew several before keeps its latest live and the others withdrawn, saying why."""
+    from sqlalchemy import text
+
+    from beacon.access.unit_of_work import transaction
+    from beacon.db import session_factory
+    from tests.factories import build_world
+    world = build_world(engine)
+    migrate.downgrade(database_url, "0007")
+    with transaction(session_factory(engine)) as s:
+        iid = s.execute(text("INSERT INTO inspection (force_id, title, library_id, library_version, period_start, "
+                             "period_end, status, edition, correction_reason, created_at, version) VALUES (:f, 'Old', "
+                             "'hmic-2007', '1', '2026-04-01', '2026-12-01', 'fieldwork', 1, '', :at, 1) RETURNING id"),
+                        {"f": world.force_id, "at": "2026-11-01 09:00:00"}).scalar_one()
+        for kind, method in (("mp.file_sample", "case_file_sample"), ("mp.file_sample", "case_file_sample"),
+                             ("mp.compliance", "data"), ("mp.compliance", "data"), (None, "case_file_sample")):
+            s.execute(text("INSERT INTO evidence (inspection_id, framework_id, method, title, summary, source, "
+                           "gathered_on, recorded_by, verification, shows_beacon, shows_innovation, computed_kind, "
+                           "computed_params, computed_result) VALUES (:i, 'missing_persons', :m, 'E', '', '', "
+                           "'2026-11-01', 'inspector', 'verified', false, false, :k, '{}', '{}')"),
+                      {"i": iid, "m": method, "k": kind})
+    migrate.upgrade(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT computed_kind, withdrawn_at IS NOT NULL, withdrawn_by FROM evidence "
+                                 "ORDER BY id")).all()
+        sizes = conn.execute(text("SELECT sample_sizes FROM inspection")).scalar_one()
+    assert [(kind, bool(gone), by) for kind, gone, by in rows] == [
+        ("mp.file_sample", True, "migration 0008"), ("mp.file_sample", False, ""), ("mp.compliance", False, ""),
+        ("mp.compliance", False, ""), (None, False, "")]
+    assert sizes == "{}"

@@ -15,14 +15,23 @@ from sqlalchemy.orm import Session
 from beacon import config, migrate
 from beacon.access.login import principal
 from beacon.access.models import RecordHistory
+from beacon.access.unit_of_work import transaction
 from beacon.assurance import missing_persons as mp_audit
-from beacon.db import make_engine, session_factory, transaction
+from beacon.db import make_engine, session_factory
 from beacon.demo.build import build
 from beacon.errors import Conflict
 from beacon.inspection import grading, service
-from beacon.inspection.models import (CriterionAssessment, DevelopingPractice, Evidence, FrameworkGrade, Inspection,
-                                      MostSimilarGroup, Status, Verification)
-from beacon.inspection.reporting import national_picture
+from beacon.inspection.models import (
+    CriterionAssessment,
+    DevelopingPractice,
+    Evidence,
+    FrameworkGrade,
+    Inspection,
+    MostSimilarGroup,
+    Status,
+    Verification,
+)
+from beacon.inspection.national_picture import national_picture
 from beacon.inspection.schemas import AssessmentIn
 from beacon.inspection.types import Grade, Result
 from beacon.models import Base, Force, User
@@ -82,7 +91,7 @@ def assessments_of(db, inspection_id) -> dict[str, CriterionAssessment]:
             db.scalars(select(CriterionAssessment).where(CriterionAssessment.inspection_id == inspection_id))}
 
 
-def engine_decision(db, inspection_id, framework) -> grading.Decision:
+def engine_decision(db, inspection_id, framework) -> grading.GradeDecision:
     """What the grading engine decides from the stored assessments and verified evidence."""
     results = {cid: a.result for cid, a in assessments_of(db, inspection_id).items()}
     verified = db.scalars(select(Evidence).where(Evidence.inspection_id == inspection_id,
@@ -204,10 +213,10 @@ def test_missing_persons_computed_evidence_is_reproducible(db, gwent):
     assert (params["n"], params["seed"]) == (30, 2007)
     stored = json.loads(sample.computed_result)
     since, until = datetime.fromisoformat(params["since"]), datetime.fromisoformat(params["until"])
-    again = mp_audit.file_sample(db, since, until, params["n"], params["seed"], config.defaults(), NOW)
+    again = mp_audit.file_sample(db, since, until, params["n"], params["seed"], config.defaults(), NOW).to_json()
     assert json.loads(json.dumps(again)) == stored
     assert len(stored["cases"]) == 30 and stored["population"] == 4_440
-    recomputed = mp_audit.compliance(db, since, until, config.defaults(), NOW)
+    recomputed = mp_audit.compliance(db, since, until, config.defaults(), NOW).to_json()
     assert json.loads(json.dumps(recomputed))["rates"] == json.loads(rates.computed_result)["rates"]
     # linked to the criteria it bears on, and cited by their assessments
     assessed = assessments_of(db, gwent.id)
@@ -308,3 +317,17 @@ def test_progress_reports_the_inspections(built, db):
     assert inspections.assessments == db.scalar(select(func.count()).select_from(CriterionAssessment))
     assert len(inspections.inspection_ids) == 43
     assert {f: sum(c.values()) for f, c in inspections.distribution.items()} == {f: 43 for f in GRADED}
+
+
+def test_the_gwent_inspection_fixes_30_files_per_sample_and_beacon_drew_its_samples(db, gwent):
+    """ADR 0011: the demo's inspection sets its sample size; the build passes seed 2007 to the
+    draw, so the figures are the report's on every build; no name has been revealed."""
+    from beacon.inspection.models import IdentityReveal
+
+    assert json.loads(gwent.sample_sizes) == {"mp.file_sample": 30, "da.file_sample": 30, "cp.file_sample": 30}
+    samples = db.scalars(select(Evidence).where(Evidence.inspection_id == gwent.id,
+                                                Evidence.computed_kind.like("%.file_sample"))).all()
+    assert len(samples) == 3 and all(e.withdrawn_at is None for e in samples)
+    assert {json.loads(e.computed_params)["seed"] for e in samples} == {2007}
+    assert db.scalar(select(func.count()).select_from(IdentityReveal)) == 0
+    assert db.scalars(select(User).where(User.username == "inspector.b")).one().role.value == "inspector"

@@ -17,19 +17,36 @@ from sqlalchemy.orm import Session
 
 from beacon import config
 from beacon.access.login import acting_as
+from beacon.assurance import closure_audit
 from beacon.cases.child_protection import clocks
 from beacon.cases.child_protection.agreement import agreement, decision_consistent
-from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.domestic_abuse import rules, service
 from beacon.cases.domestic_abuse.instrument import instruments, level, score
-from beacon.cases.incidents import closure_audit
 from beacon.db import make_engine
 from beacon.demo import build as demo_build
 from beacon.demo import safeguarding
 from beacon.demo import safeguarding_texts as texts
-from beacon.models import (AddressWarning, ChildCase, ChildDecision, ChildReferral, ClosureFlag, Division, Incident,
-                           IncidentPerson, LscbMeeting, MaracAction, MaracMeeting, MaracReferral, PartnerBody,
-                           Person, PoliceProtection, RiskForm, Staff, WorkItem)
+from beacon.models import (
+    AddressWarning,
+    ChildCase,
+    ChildDecision,
+    ChildReferral,
+    ClosureFlag,
+    Division,
+    Incident,
+    IncidentPerson,
+    LscbMeeting,
+    MaracAction,
+    MaracMeeting,
+    MaracReferral,
+    PartnerBody,
+    Person,
+    PoliceProtection,
+    RiskForm,
+    Staff,
+    WorkItem,
+)
+from beacon.org import repository as org_repo
 from beacon.org.roles import Rank
 from tests import pg
 
@@ -182,7 +199,7 @@ def test_backlog_of_about_450_in_exactly_two_divisions(db, codes, built):
 # --- MARAC ---------------------------------------------------------------------------------------
 
 def test_marac_only_where_the_division_has_one(db, codes):
-    marac_of = {code: da_repo.partner_for_division(db, did, "marac") for did, code in codes.items()}
+    marac_of = {code: org_repo.partner_for_division(db, did, "marac") for did, code in codes.items()}
     assert marac_of["C"] is None and marac_of["A"] and marac_of["B"]
     meetings = db.scalars(select(MaracMeeting)).all()
     assert {m.marac_id for m in meetings} == {marac_of["A"].id, marac_of["B"].id}
@@ -410,8 +427,10 @@ def test_the_force_wide_audit_command_finds_what_the_report_found(built, monkeyp
     from typer.testing import CliRunner
 
     from beacon.cli import app
+    from beacon.demo.build import DEMO_PASSWORD
 
     monkeypatch.setenv("BEACON_DATABASE_URL", built[0].url.render_as_string(hide_password=False))
+    monkeypatch.setenv("BEACON_PASSWORD", DEMO_PASSWORD)   # --as signs the user in
     runner = CliRunner()
     result = runner.invoke(app, ["assurance", "audit", "da", "--as", "analyst", "--json"])
     assert result.exit_code == 0, result.output

@@ -9,10 +9,17 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.domestic_abuse.instrument import instruments
 from beacon.cases.incidents.models import Incident, IncidentPerson
-from beacon.db import transaction
-from beacon.org.models import LocalAuthority, Neighbourhood, PartnerBody, Section, User, Ward
+from beacon.org.models import (
+    LocalAuthority,
+    Neighbourhood,
+    PartnerBody,
+    Section,
+    User,
+    Ward,
+)
 from beacon.people.models import Person, normalise
 from tests.web.helpers import token
 

@@ -3,10 +3,9 @@ nothing in lists, pseudonyms for inspectors, and every access logged."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from beacon.access.models import AccessLogEntry
 from tests.domestic_abuse.helpers import create_form
+from tests.logs import entries
 from tests.web.helpers import token
 
 EVERYONE = ("officer.a", "officer.b", "supervisor.a", "supervisor.b", "ppu.a", "ppu.b", "analyst", "chief",
@@ -87,7 +86,7 @@ def test_access_to_the_new_records_is_logged(client, records, sessions):
     client.get(f"/api/v1/child-referrals/{records['child']['id']}", headers=token(client, "partner.a"))
     client.get(f"/api/v1/marac/referrals/{records['marac']['id']}", headers=token(client, "inspector"))
     with sessions() as s:
-        seen = {(e.username, e.action, e.record_type, e.outcome) for e in s.scalars(select(AccessLogEntry))}
+        seen = {(e.username, e.action, e.record_type, e.outcome) for e in entries(sessions)}
     assert {("officer.a", "create", "da_form", "ok"), ("officer.a", "create", "child_referral", "ok"),
             ("ppu.a", "create", "marac", "ok"), ("officer.b", "read", "da_form", "denied"),
             ("partner.a", "read", "child_referral", "ok"), ("inspector", "read", "marac", "denied")} <= seen

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.child_protection import referrals
 from beacon.cases.child_protection.models import ChildReferral
-from beacon.db import transaction
 from beacon.org.models import User
 from beacon.people.models import Person
 from tests.domestic_abuse.helpers import create_form, form_payload

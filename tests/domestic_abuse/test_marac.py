@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.domestic_abuse import service
 from beacon.cases.domestic_abuse.models import RiskForm
-from beacon.db import transaction
 from beacon.settings_repo import load, save
 from tests.domestic_abuse.helpers import add_incident, add_person, create_form
 from tests.web.helpers import login, token

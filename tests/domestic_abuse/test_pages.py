@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from beacon.cases.domestic_abuse.models import RiskForm
 from tests.domestic_abuse.helpers import DASH, SCORED, create_form
+from tests.logs import entries
 from tests.web.helpers import csrf_of, login, token
 from tests.web.pagecheck import check_page
 
@@ -100,6 +101,9 @@ def test_dash_over_html_refuses_a_lowering_naming_the_field(client, partners, se
     check_page(r.text)
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(RiskForm)) == 0
+    refused = entries(sessions, outcome="refused")
+    assert [(e.username, e.action, e.record_type) for e in refused] == [("officer.a", "create", "da_form")]
+    assert "lowering the risk level refused" in refused[0].detail
 
 
 def test_empty_dash_form_shows_every_error_at_once(client, partners, sessions):
@@ -179,7 +183,7 @@ def test_review_refer_and_acknowledge_through_the_pages(client, partners, world)
 def test_supervisor_referrals_page_lists_failures(client, partners, sessions):
     from sqlalchemy import update
 
-    from beacon.db import transaction
+    from beacon.access.unit_of_work import transaction
     from beacon.org.models import User
 
     with transaction(sessions) as s:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from beacon.access.models import AccessLogEntry
-from beacon.db import transaction
+from beacon.access.unit_of_work import transaction
+from beacon.cases.incidents.models import Incident, IncidentPerson
 from beacon.org.models import PartnerBody, User
 from beacon.org.roles import Role, Vetting
 from beacon.people.models import Location, Person, normalise
+from tests.conftest import NOW
 from tests.domestic_abuse.helpers import add_council
 from tests.domestic_abuse.test_child_referrals import set_partner_active
 from tests.factories import _HASH
+from tests.logs import entries
 from tests.web.helpers import csrf_of, login, token
 from tests.web.pagecheck import check_page
 
@@ -22,7 +24,8 @@ CONCERN = "Child seen at school with bruising to both arms; says a parent did it
 @pytest.fixture
 def eastvale(world, sessions, partners) -> dict:
     """A second council in division A with its own children's social care and duty team user,
-    and a child living in one of its wards."""
+    and a child living in one of its wards, named in a log of division A (so officer.a may name
+    the child: referencing a person needs a record naming them in the officer's division)."""
     with transaction(sessions) as s:
         la, ward = add_council(s, world, "A", "Eastvale")
         body = PartnerBody(force_id=world.force_id, kind="childrens_social_care", name="Eastvale Children's Services",
@@ -37,6 +40,8 @@ def eastvale(world, sessions, partners) -> dict:
                        surname_norm=normalise("Eastcase"), gender="unknown", home_location=home)
         s.add(child)
         s.flush()
+        s.add(Incident(log_ref="EV-1", received_at=NOW, closing_code="child_protection", division_id=world.divisions["A"],
+                       location_id=home.id, people=[IncidentPerson(person_id=child.id, role="victim")]))
         return {"partner_id": body.id, "child_id": child.id}
 
 
@@ -65,8 +70,7 @@ def test_a_referral_goes_to_the_council_where_the_child_lives_and_only_it_sees_i
                     json={"version": 2})
     assert r.status_code == 200 and r.json()["acknowledged_by"] == "Test partner.east"
     with sessions() as s:
-        denied = s.scalars(select(AccessLogEntry).where(AccessLogEntry.username == "partner.a",
-                                                        AccessLogEntry.outcome == "denied")).all()
+        denied = entries(sessions, username="partner.a", outcome="denied")
     assert {(d.record_id, d.detail) for d in denied} == {(str(east["id"]), "sent to another agency")}
 
 
@@ -109,3 +113,19 @@ def test_the_referral_page_offers_the_divisions_councils(client, partners, eastv
     r = client.post("/referrals/new", follow_redirects=False, data={**fields, "partner_id": str(eastvale["partner_id"])})
     assert r.status_code == 303, r.text[:2000]
     assert "Referral sent to Eastvale Children&#39;s Services." in client.get(r.headers["location"]).text
+
+
+def test_a_referral_is_never_delivered_to_a_council_the_child_does_not_live_in(client, sessions, partners, world):
+    """A Caerphilly child's referral, made in another division, was delivered to Torfaen (which could
+    read it). Now a child known to live in a council the division does not cover is refused, naming the
+    field, and nothing is sent."""
+    from beacon.org.models import Ward
+    with transaction(sessions) as s:
+        ward = s.scalars(select(Ward).where(Ward.name == "Otherby Ward 1")).one()
+        s.add(Location(address="9 Border Row, Otherby", postcode="NP4 9ZZ", kind="residential",
+                       division_id=world.divisions["B"], ward_id=ward.id))
+    r = client.post("/api/v1/child-referrals", headers=token(client, "officer.a"),
+                    json={"concern": CONCERN, "child": {"forename": "Rae", "surname": "Bordercase"},
+                          "home": {"address": "9 Border Row, Otherby", "postcode": "NP4 9ZZ"}})
+    assert r.status_code == 422 and "Otherby" in r.json()["errors"]["home"], r.text
+    assert listed(client, "partner.a") == [] and listed(client, "partner.b") == []

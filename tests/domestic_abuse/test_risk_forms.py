@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from beacon.access.unit_of_work import transaction
 from beacon.cases.domestic_abuse import service
-from beacon.db import transaction
 from beacon.settings_repo import save
 from tests.domestic_abuse.helpers import SCORED, answers, create_form, form_payload
 from tests.web.helpers import token
@@ -171,3 +171,36 @@ def test_backlog_per_division(client, clock, sessions, world):
     with sessions() as s:
         rows = {b.division_code: b.unreviewed for b in service.backlog(s, start)}
     assert rows == {"A": 3, "B": 1}
+
+
+def refusals(sessions) -> list[tuple]:
+    from tests.logs import entries
+    return [(e.username, e.action, e.record_type, e.record_id, e.detail) for e in entries(sessions, outcome="refused")]
+
+
+def test_a_refused_lowering_is_in_the_access_log_with_who_which_form_and_why(client, sessions):
+    """A supervisor wants to know who tried to lower a risk level below what the instrument
+    gives: the refusal is logged, not only returned as a 422 (and survives the rolled-back request)."""
+    lowered = client.post("/api/v1/domestic-abuse/forms", json=form_payload(14, judged_level="medium",
+                                                                          judgement_reason="Victim seemed calm."),
+                          headers=token(client, "officer.a"))
+    assert lowered.status_code == 422
+    [(username, action, record_type, record_id, detail)] = refusals(sessions)
+    assert (username, action, record_type, record_id) == ("officer.a", "create", "da_form", "")
+    assert "lowering the risk level refused" in detail and "score 14" in detail and "never lower" in detail
+
+    raised = create_form(client, yes=5, judged_level="high",
+                         judgement_reason="Perpetrator released from prison today and has made threats.")
+    review = client.post(f"/api/v1/domestic-abuse/forms/{raised['id']}/review", headers=token(client, "ppu.a"),
+                         json={"version": raised["version"], "notes": "Checked with the victim.",
+                               "judged_level": "medium", "judgement_reason": "Calmer now."})
+    assert review.status_code == 422
+    username, action, record_type, record_id, detail = refusals(sessions)[-1]
+    assert (username, action, record_type, record_id) == ("ppu.a", "review", "da_form", str(raised["id"]))
+    assert "already raised the level to high" in detail
+
+
+def test_a_raise_without_a_reason_is_invalid_not_a_refusal_to_report(client, sessions):
+    r = client.post("/api/v1/domestic-abuse/forms", json=form_payload(5, judged_level="high"),
+                    headers=token(client, "officer.a"))
+    assert r.status_code == 422 and refusals(sessions) == []

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from beacon.db import transaction
+from beacon.access.unit_of_work import transaction
 from tests.conftest import NOW
 
 COLUMNS = ("log_ref", "received_at", "closed_at", "opening_code", "closing_code", "narrative", "address", "postcode",

@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from beacon.cases.incidents import closure_audit as ca
+from beacon.assurance import closure_audit as ca
 from beacon.cases.incidents import importer
-from beacon.cases.incidents.models import AddressWarning, ClosureFlag, Incident, WorkItem
+from beacon.cases.incidents.models import (
+    AddressWarning,
+    ClosureFlag,
+    Incident,
+    WorkItem,
+)
 from beacon.cases.incidents.schemas import FlagDecisionIn
 from beacon.errors import Conflict, Forbidden
 from tests.incidents.conftest import as_json, closed

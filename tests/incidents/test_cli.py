@@ -5,6 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from beacon.cli import app
+from tests.factories import PASSWORD
 from tests.incidents.conftest import as_csv, as_json, closed, log
 
 
@@ -15,6 +16,7 @@ def flat(result) -> str:
 @pytest.fixture
 def cli(world, database_url, monkeypatch):
     monkeypatch.setenv("BEACON_DATABASE_URL", database_url)
+    monkeypatch.setenv("BEACON_PASSWORD", PASSWORD)   # --as signs the user in
     return CliRunner()
 
 

@@ -36,7 +36,10 @@ def test_closing_as_domestic_reaches_the_ppu_at_once(client, open_log, sessions)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["closing_code"] == "domestic" and body["closed_at"] is not None
-    assert body["work_item"]["kind"] == "domestic" and body["work_item"]["status"] == "open"
+    # the officer learns it went to the PPU; the work item itself is for those who read work items
+    assert body["sent_to_ppu"] and body["work_item"] is None
+    seen = client.get(f"/api/v1/incidents/{open_log['id']}", headers=token(client, "ppu.a")).json()
+    assert seen["work_item"]["kind"] == "domestic" and seen["work_item"]["status"] == "open"
     assert body["warnings"] and "Closed by officer.a: Verbal argument" in body["narrative"]
     queue = client.get("/api/v1/ppu/work-items", headers=token(client, "ppu.a")).json()
     assert [i["incident_id"] for i in queue["items"]] == [open_log["id"]]

@@ -65,11 +65,11 @@ def test_re_closing_as_the_other_kind_keeps_one_work_item_and_adds_a_warning(run
     assert sorted(w.kind for w in rows(sessions, AddressWarning)) == ["child_protection", "domestic"]
 
 
-def test_a_later_incident_at_the_address_shows_the_warning(run, sessions, now):
+def test_a_later_incident_at_the_address_shows_the_warning(run, sessions, now, world):
     receive(run, now, closed(1, "domestic", address="7 Warning Way, Testtown"))
     later, _ = receive(run, now, log(2, address="7 warning way, TESTTOWN", postcode="np20 1aa"))
     with sessions() as s:
-        d = service.detail(s, s.get(Incident, later.id))
+        d = service.detail(s, world.users["officer.a"], s.get(Incident, later.id))
         assert [w.kind for w in d.warnings] == ["domestic"] and "CC26/000001" in d.warnings[0].reason
         assert service.warnings_for(s, d.location) == d.warnings
 
@@ -86,7 +86,7 @@ def test_two_closures_at_one_address_give_two_warnings_newest_first(run, session
 
 def test_the_work_item_is_in_the_same_transaction_as_the_log(sessions, world, now):
     """If anything after the closure fails, neither the log nor its work item is kept."""
-    from beacon.db import transaction
+    from beacon.access.unit_of_work import transaction
 
     with pytest.raises(RuntimeError):
         with transaction(sessions) as s:

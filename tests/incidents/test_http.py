@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from beacon.access.models import AccessLogEntry
 from tests.incidents.conftest import as_csv, as_json, closed, log
+from tests.logs import entries
 from tests.web.helpers import token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +22,7 @@ def feed(client):
 
     def send(body, headers=headers):
         return client.post("/api/v1/incidents", json=body, headers=headers)
+    send.client = client
     return send
 
 
@@ -34,7 +34,9 @@ def test_live_feed_is_idempotent(feed):
     later = feed(closed(1))
     assert later.status_code == 200 and later.json()["outcome"] == "updated"
     body = later.json()
-    assert body["ppu_closing"] and body["work_item"]["kind"] == "domestic" and body["work_item"]["status"] == "open"
+    assert body["ppu_closing"] and body["sent_to_ppu"] and body["work_item"] is None   # the PPU's to see
+    seen = feed.client.get(f"/api/v1/incidents/{body['id']}", headers=token(feed.client, "ppu.a")).json()
+    assert seen["work_item"]["kind"] == "domestic" and seen["work_item"]["status"] == "open"
     assert body["id"] == first.json()["id"] and body["version"] == 2
     assert [w["kind"] for w in body["warnings"]] == ["domestic"]
 
@@ -176,7 +178,7 @@ def test_every_read_write_and_refusal_is_logged(client, sessions, feed):
     client.get(f"/api/v1/incidents/{incident_id}", headers=token(client, "analyst"))
     client.get("/api/v1/ppu/work-items", headers=token(client, "ppu.a"))
     with sessions() as s:
-        rows = s.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type.in_(["incident", "ppu_work"]))).all()
+        rows = entries(sessions, record_type={"incident", "ppu_work"})
     seen = {(e.username, e.action, e.record_type, e.outcome) for e in rows}
     assert {("officer.a", "create", "incident", "ok"), ("officer.a", "create", "ppu_work", "ok"),
             ("officer.b", "read", "incident", "denied"), ("analyst", "read", "incident", "ok"),

@@ -6,11 +6,18 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from beacon.access.models import AccessLogEntry, RecordHistory
+from beacon.access.models import RecordHistory
 from beacon.cases.incidents import importer
-from beacon.cases.incidents.models import AddressWarning, ImportBatch, Incident, IncidentPerson, WorkItem
+from beacon.cases.incidents.models import (
+    AddressWarning,
+    ImportBatch,
+    Incident,
+    IncidentPerson,
+    WorkItem,
+)
 from beacon.people.models import Location, Person
 from tests.incidents.conftest import as_csv, as_json, closed, log
+from tests.logs import entries
 
 ENCODERS = {"csv": as_csv, "json": as_json}
 
@@ -175,9 +182,8 @@ def test_import_from_a_path_in_small_batches_and_the_access_log(run, sessions, n
     path.write_bytes(as_csv([log(n) if n % 3 else closed(n) for n in range(1, 26)]))
     report = run(importer.import_file, path, "csv", None, now, batch_size=4)
     assert (report.created, report.work_items_created, report.warnings_created) == (25, 8, 8)
-    with sessions() as s:
-        entries = s.scalars(select(AccessLogEntry).where(AccessLogEntry.record_id == f"import/{report.batch_id}")).all()
-    assert {(e.record_type, e.action, e.outcome) for e in entries} == {("incident", "create", "ok"),
+    logged = entries(sessions, record_id=f"import/{report.batch_id}")
+    assert {(e.record_type, e.action, e.outcome) for e in logged} == {("incident", "create", "ok"),
                                                                       ("ppu_work", "create", "ok")}
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from beacon.inspection import criteria
-from beacon.inspection.criteria import CriteriaError, check, criteria_check_command, load_all, load_library
+from beacon.inspection.criteria import (
+    CriteriaError,
+    check,
+    criteria_check_command,
+    load_all,
+    load_library,
+)
 from beacon.inspection.types import Level, Standard
 
 ROOT = Path(__file__).resolve().parents[2]

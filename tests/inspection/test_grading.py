@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beacon.inspection.grading import Thresholds, grade
-from beacon.inspection.types import Criterion, Framework, Grade, Level, Result, Standard
+from beacon.inspection.grading import GradeDecision, Thresholds, grade
+from beacon.inspection.types import Criterion, Framework, Grade, Level, Result, Standard, grade_rank
 
 M, P, N, E, A = Result.MET, Result.PARTLY_MET, Result.NOT_MET, Result.NOT_EVIDENCED, Result.NOT_APPLICABLE
 
@@ -57,8 +57,23 @@ def test_poor_at_the_significant_number_and_provisional_just_below():
     assert one.grade is Grade.POOR and one.provisional and one.moderation
     partly = g(results(good_met=10, overrides={"s1": P}))
     assert partly.grade is Grade.FAIR and partly.provisional
+
+
+
+def test_a_significant_criterion_not_evidenced_leaves_no_grade():
+    # the defect the issue found: no criterion assessed and no evidence gave Fair, which was published
+    nothing = g({})
+    assert nothing.grade is None and not nothing.evidenced and nothing.label == "Not evidenced"
+    assert nothing.reasons[0].startswith("Not evidenced: 8 of 8 significant Fair criteria")
     unevidenced = g(results(good_met=10, overrides={"s1": E}))
-    assert unevidenced.grade is Grade.FAIR and unevidenced.provisional
+    assert unevidenced.grade is None and unevidenced.deciding == ("s1",) and not unevidenced.moderation
+    # evidence that the force is well short still makes it Poor, whatever is not evidenced
+    assert g(results(good_met=10, overrides={"s1": N, "s2": N, "s3": E})).grade is Grade.POOR
+    assert g(results(good_met=10, overrides={"s0": N, "s3": E})).grade is Grade.POOR       # dominant
+    # an unevidenced Good or Excellent criterion only counts as not met
+    assert g(results(good_met=6, overrides={"g9": E})).grade is Grade.GOOD
+    # one JSON round trip keeps "no grade"
+    assert GradeDecision.from_json(unevidenced.to_json()) == unevidenced
 
 
 def test_significant_number_scales_with_the_framework():
@@ -100,7 +115,7 @@ def test_not_applicable_leaves_the_counts():
 def test_missing_assessment_counts_as_not_evidenced():
     res = results(good_met=10)
     del res["s3"]
-    assert g(res).provisional
+    assert g(res).grade is None
 
 
 def test_every_grade_explains_itself():
@@ -118,7 +133,12 @@ ALL = [c.id for c in FW.criteria]
 def test_meeting_one_more_criterion_never_lowers_the_grade(res, cid, beacon, innovation):
     before = g(res, beacon, innovation)
     after = g({**res, cid: M}, beacon, innovation)
-    assert after.grade.rank >= before.grade.rank
+    if after.grade is None:
+        # Not evidenced is no grade, not a lower one: it follows only when the criterion met was
+        # what made the force Poor, and other significant criteria have no evidence yet
+        assert before.grade in (None, Grade.POOR)
+    elif before.grade is not None:
+        assert after.grade.rank >= before.grade.rank
 
 
 @settings(max_examples=300, deadline=None)
@@ -131,7 +151,7 @@ def test_failed_dominant_is_always_poor(res, beacon, innovation):
 @given(st.dictionaries(st.sampled_from(ALL), RESULT), st.booleans(), st.booleans())
 def test_good_or_better_implies_every_applicable_fair_criterion_met(res, beacon, innovation):
     d = g(res, beacon, innovation)
-    if d.grade.rank >= Grade.GOOD.rank:
+    if grade_rank(d.grade) >= Grade.GOOD.rank:
         full = results() | res
         assert all(full.get(c.id, E) in (M, A) for c in SIG + FAIR)
         assert not d.provisional

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from beacon.db import transaction
+from beacon.access.unit_of_work import transaction
 from beacon.inspection.models import MostSimilarGroup
 from beacon.org.models import Force
 from beacon.web.routes import inspection_pages
@@ -55,7 +55,7 @@ def inspection(client, world, inspector):
     compliance = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector,
                              json={"kind": "mp.compliance"}).json()
     sample = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector,
-                         json={"kind": "mp.file_sample", "n": 2, "seed": 7}).json()
+                         json={"kind": "mp.file_sample", "n": 2}).json()
     return {"id": iid, "typed": typed, "compliance": compliance, "sample": sample}
 
 
@@ -220,22 +220,35 @@ def test_assessment_form_validates_then_saves_and_detects_a_stale_version(client
     assert unknown.status_code == 422 and error_links(unknown.text) == [f"{FIRST_KEY}-evidence"]
 
 
-def test_file_sample_form_validates_n_and_seed(client, inspection, inspector):
+def test_file_sample_form_takes_no_seed_and_at_most_the_inspections_size(client, inspection, inspector):
+    """Behaviour changed with ADR 0011: the form had n and seed; Beacon now draws the seed, the
+    inspection's size is the most, and a second sample waits for the first to be withdrawn."""
     iid = inspection["id"]
     path = f"/inspections/{iid}/frameworks/{MP}/computed-evidence"
     login(client, "inspector")
-    r = post(client, path, {"kind": "mp.file_sample", "n": "lots", "seed": ""}, f"/inspections/{iid}/frameworks/{MP}")
-    assert r.status_code == 422 and error_links(r.text) == ["n", "seed"]
-    r = post(client, path, {"kind": "mp.file_sample", "n": "0", "seed": "1"}, f"/inspections/{iid}/frameworks/{MP}")
+    fw = client.get(f"/inspections/{iid}/frameworks/{MP}").text
+    assert 'name="seed"' not in fw and f'href="/inspections/{iid}/evidence/{inspection["sample"]["id"]}"' in fw
+    r = post(client, path, {"kind": "mp.file_sample"}, f"/inspections/{iid}/frameworks/{MP}")
+    assert r.status_code == 409 and error_links(r.text) == ["draw-sample"]
+    withdrawn = client.post(f"/api/v1/inspections/{iid}/evidence/{inspection['sample']['id']}/withdrawal",
+                            headers=inspector, json={"reason": "Drawn before the period was corrected."})
+    assert withdrawn.status_code == 200, withdrawn.text
+    fw = client.get(f"/inspections/{iid}/frameworks/{MP}").text
+    assert 'name="seed"' not in fw and 'value="20"' in fw    # the inspection's size, the setting's default
+    r = post(client, path, {"kind": "mp.file_sample", "n": "lots"}, f"/inspections/{iid}/frameworks/{MP}")
+    assert r.status_code == 422 and error_links(r.text) == ["n"]
+    r = post(client, path, {"kind": "mp.file_sample", "n": "21"}, f"/inspections/{iid}/frameworks/{MP}")
+    assert r.status_code == 422 and error_links(r.text) == ["n"] and "at most 20" in r.text
+    r = post(client, path, {"kind": "mp.file_sample", "n": "0"}, f"/inspections/{iid}/frameworks/{MP}")
     assert r.status_code == 422 and error_links(r.text) == ["n"]
     count = len(client.get(f"/api/v1/inspections/{iid}/evidence", headers=inspector).json())
     ok = post(client, path, {"kind": "mp.file_sample", "n": "2", "seed": "11"}, f"/inspections/{iid}/frameworks/{MP}")
-    assert ok.status_code == 303
+    assert ok.status_code == 303   # a seed sent anyway is not read
     ok = post(client, path, {"kind": "mp.compliance"}, f"/inspections/{iid}/frameworks/{MP}")
     assert ok.status_code == 303
     made = client.get(f"/api/v1/inspections/{iid}/evidence", headers=inspector).json()[count:]
     assert [e["computed_kind"] for e in made] == ["mp.file_sample", "mp.compliance"]
-    assert made[0]["computed_params"]["seed"] == 11
+    assert made[0]["computed_params"]["n"] == 2 and made[0]["computed_params"]["seed"] != 11
 
 
 def test_moderation_form_refuses_a_missing_rationale(client, inspection, inspector):
@@ -283,6 +296,14 @@ def test_stages_advance_and_publishing_needs_grades(client, inspection, inspecto
     assert stale.status_code == 409
     graded = post(client, f"/inspections/{iid}/grades", {}, f"/inspections/{iid}")
     assert graded.status_code == 303 and graded.headers["location"] == f"/inspections/{iid}?done=graded"
+    # nothing assessed: not evidenced, so neither graded nor publishable (the engine once said Fair)
+    grades = client.get(f"/api/v1/inspections/{iid}/grades", headers=inspector).json()
+    assert [(g["framework_id"], g["grade"]) for g in grades] == [(MP, None)]
+    assert "Not evidenced" in page(client, f"/inspections/{iid}")
+    r = post(client, f"/inspections/{iid}/status", {"status": "published", "version": str(version)}, f"/inspections/{iid}")
+    assert r.status_code == 422 and "not evidenced, so not graded: missing_persons" in r.text
+    assess(client, inspector, iid, MP, lambda c: "met" if c.level.value == "fair" else "not_met")
+    post(client, f"/inspections/{iid}/grades", {}, f"/inspections/{iid}")
     r = post(client, f"/inspections/{iid}/status", {"status": "published", "version": str(version)}, f"/inspections/{iid}")
     assert r.status_code == 303
     # published: locked, the forms are gone, and a write is a conflict

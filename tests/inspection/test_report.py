@@ -12,16 +12,19 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import select
 
 from beacon import settings_repo
-from beacon.db import transaction
-from beacon.inspection import report, service
+from beacon.access.unit_of_work import transaction
+from beacon.cli import report_files
+from beacon.inspection import service
 from beacon.inspection.types import Grade
-from beacon.org.models import Force, LocalAuthority, Neighbourhood, Section, Staff, Ward
-from beacon.org.roles import Rank, Vetting
-from tests.factories import report_payload
-from tests.web.helpers import token
-from tests.web.pagecheck import check_page
+from beacon.org.models import Force, LocalAuthority, Neighbourhood, Section, Staff, User, Ward
+from beacon.org.roles import Rank, Role, Vetting
+from beacon.reports import charts, inspection_report, render, wording
+from tests.factories import _HASH, report_payload
+from tests.web.helpers import login, token
+from tests.web.pagecheck import check_page, csp_problems
 
 MP, DV, PVP = "missing_persons", "domestic_violence", "pvp_overview"
 PERIOD = ("2026-04-01", "2026-12-01")
@@ -57,16 +60,33 @@ def advance_to(client, headers, iid, target="published"):
             return
 
 
-def moderate(client, headers, iid, fid, grade, rationale="Moderation panel: the evidence as a whole supports this grade."):
+def moderate(client, headers, iid, fid, grade, rationale="Moderation panel: the evidence as a whole supports this grade.",
+             second=None):
+    """Moderate ``fid`` to ``grade``; a grade more than one step from the engine's is confirmed by
+    ``second`` (another moderator's headers)."""
     current = next(g for g in client.get(f"/api/v1/inspections/{iid}/grades", headers=headers).json()
                    if g["framework_id"] == fid)
     r = client.post(f"/api/v1/inspections/{iid}/grades/{fid}/moderation", headers=headers,
                     json={"version": current["version"], "grade": grade, "rationale": rationale})
     assert r.status_code == 200, r.text
+    if r.json()["awaiting_confirmation"]:
+        assert second is not None, f"{fid}: {grade} is more than one step from the engine's grade"
+        r = client.post(f"/api/v1/inspections/{iid}/grades/{fid}/confirmation", headers=second,
+                        json={"version": r.json()["version"], "rationale": "Second moderator: I agree with the panel."})
+        assert r.status_code == 200 and r.json()["grade"] == grade, r.text
     return r.json()
 
 
-def published_inspection(client, headers, force_id, grades):
+def second_moderator(sessions, client):
+    """Headers of a second inspector, who confirms a moderation more than one step from the engine."""
+    with transaction(sessions) as s:
+        if not s.scalars(select(User).where(User.username == "inspector.b")).first():
+            s.add(User(username="inspector.b", password_hash=_HASH, role=Role.INSPECTOR, vetting=Vetting.SC,
+                       display_name="Test inspector.b"))
+    return token(client, "inspector.b")
+
+
+def published_inspection(client, headers, force_id, grades, second=None):
     """A published inspection of ``force_id`` whose final grades are ``grades``."""
     r = client.post("/api/v1/inspections", headers=headers, json={
         "force_id": force_id, "title": "Protecting vulnerable people 2026", "framework_ids": list(grades),
@@ -79,7 +99,7 @@ def published_inspection(client, headers, force_id, grades):
                                                                  headers=headers).json()}
     for fid, grade in grades.items():
         if engine[fid] != grade:
-            moderate(client, headers, iid, fid, grade)
+            moderate(client, headers, iid, fid, grade, second=second)
     advance_to(client, headers, iid)
     return iid
 
@@ -134,7 +154,8 @@ def built(client, world, sessions, inspector):
     with transaction(sessions) as s:
         settings_repo.save(s, "grading.vast_majority", "0.9", "test")
     forces = add_forces(sessions)
-    others = {name: published_inspection(client, inspector, forces[name], grades)
+    second = second_moderator(sessions, client)
+    others = {name: published_inspection(client, inspector, forces[name], grades, second)
               for name, grades in OTHER_FORCES.items()}
     mp_reports(client)
     r = client.post("/api/v1/inspections", headers=inspector, json={
@@ -155,6 +176,10 @@ def built(client, world, sessions, inspector):
     assert computed.status_code == 201, computed.text
     good = [c.id for c in framework(MP).criteria if c.level.value == "good"][:3]
     assess(client, inspector, iid, MP, lambda c: "met" if c.level.value == "fair" or c.id in good else "not_met")
+    # domestic violence: one significant Fair criterion only partly met leaves Fair or Poor to moderation
+    partly = next(c.id for c in framework(DV).criteria if c.significant and not c.dominant)
+    assess(client, inspector, iid, DV, lambda c: "partly_met" if c.id == partly else
+           "met" if c.level.value == "fair" else "not_met")
     grades = {g["framework_id"]: g for g in client.post(f"/api/v1/inspections/{iid}/grades", headers=inspector).json()}
     assert grades[MP]["grade"] == "good" and grades[DV]["engine_grade"] == "fair" and grades[DV]["provisional"]
     moderate(client, inspector, iid, DV, "poor", "Moderation panel: the backlog puts victims at risk; Poor.")
@@ -171,7 +196,7 @@ def built(client, world, sessions, inspector):
 
 def context_for(sessions, world, iid, username="inspector"):
     with transaction(sessions) as s:
-        return report.report_context(s, world.users[username], iid, settings_repo.load(s))
+        return inspection_report.report_context(s, world.users[username], iid, settings_repo.load(s))
 
 
 # --- reading HTML tables ---------------------------------------------------------------------
@@ -217,14 +242,14 @@ def section(html: str, anchor: str) -> str:
 
 def test_every_section_is_present_in_the_report(sessions, world, built):
     ctx = context_for(sessions, world, built["id"])
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     check_page(html)
-    for heading in report.SECTION_HEADINGS:
+    for heading in wording.SECTION_HEADINGS:
         assert f">{heading}</h" in html, heading
     for fid in (PVP, DV, MP):
         part = section(html, f"framework-{fid.replace('_', '-')}")
         assert f">{framework(fid).title}</h3>" in part
-        expected = report.FRAMEWORK_HEADINGS if framework(fid).graded else (
+        expected = wording.FRAMEWORK_HEADINGS if framework(fid).graded else (
             "National contextual factors", "Contextual factors", "Strengths", "Work in progress",
             "Areas for improvement")
         for heading in expected:
@@ -239,7 +264,7 @@ def test_introduction_lists_frameworks_and_the_settings_used(sessions, world, bu
     lib = service.library("hmic-2007")
     risk_based = [fw.title for fw in lib.frameworks if fw.kind == "risk_based"]
     assert [r["title"] for r in ctx["introduction"]["risk_based"]] == risk_based
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     rows = rows_of(html)
     for title in risk_based:
         assert any(r and r[0] == title for r in rows), title
@@ -263,8 +288,8 @@ def test_force_overview_counts_come_from_the_force_records(sessions, world, buil
     o = ctx["overview"]
     assert o["population"] == "100,000"
     assert [(d["name"], d["population"]) for d in o["divisions"]] == [("Division A", "50,000"), ("Division B", "50,000")]
-    assert o["officers"] == o["police_staff"] == o["sections"] == o["wards"] == report.NOT_RECORDED
-    html = report.render_html(ctx)
+    assert o["officers"] == o["police_staff"] == o["sections"] == o["wards"] == wording.NOT_RECORDED
+    html = render.render_html(ctx)
     assert "not recorded" in html and ["Division A", "50,000"] in rows_of(html)
     # add the rows, and the figures follow
     with transaction(sessions) as s:
@@ -301,7 +326,7 @@ def test_national_summary_and_distributions_match_the_published_grades(client, s
         assert [national[fid][g] for g in ("excellent", "good", "fair", "poor")] == expected[fid]
     ctx = context_for(sessions, world, built["id"])
     assert ctx["national"]["forces"] == 3
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     rows = rows_of(html)
     assert ["Missing persons", *map(str, expected[MP])] in rows
     assert ["Domestic violence", *map(str, expected[DV])] in rows
@@ -321,7 +346,7 @@ def test_national_summary_and_distributions_match_the_published_grades(client, s
     advance_to(client, inspector, built["id"])
     ctx = context_for(sessions, world, built["id"])
     assert ctx["national"]["forces"] == 4 and not ctx["inspection"]["draft"]
-    rows = rows_of(report.render_html(ctx))
+    rows = rows_of(render.render_html(ctx))
     assert ["Missing persons", "1", "3", "0", "0"] in rows and ["Domestic violence", "0", "1", "1", "2"] in rows
 
 
@@ -338,7 +363,7 @@ def test_grades_and_their_explanations(client, sessions, world, built, inspector
     for fid in (MP, DV):
         assert by_id[fid]["grade"]["reasons"] == grades[fid]["explanation"]["reasons"]
         assert [d["id"] for d in by_id[fid]["grade"]["deciding"]] == grades[fid]["explanation"]["deciding"]
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     assert ["Missing persons", "Good"] in rows_of(html) and ["Domestic violence", "Poor (moderated)"] in rows_of(html)
     mp = section(html, "framework-missing-persons")
     assert '<p class="grade"><span>Grade</span> <strong>Good</strong></p>' in mp
@@ -361,7 +386,7 @@ def test_findings_come_from_the_evidence(sessions, world, built):
     assert "Policy owned by divisional commanders" in context_titles
     assert built["computed"]["title"] in context_titles            # computed evidence has no finding
     assert by_id[DV]["force_context_items"] == [] and by_id[DV]["strengths"] == []
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     dv = section(html, "framework-domestic-violence")
     assert "None recorded." in dv and "Paper risk identification backlog" in dv
     assert f"/api/v1/inspections/{built['id']}/evidence" in section(html, "framework-missing-persons")
@@ -382,7 +407,7 @@ def test_missing_person_figures_match_the_records_they_trace_to(client, sessions
     assert mp["sentence"] == ("In the period April 2026 to November 2026, the force investigated a total of 7 missing "
                               "persons. Of these, 3 were classed as high risk, 2 as medium risk, 1 as low risk and 1 was an "
                               "unauthorised absence from care.")
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     rows = rows_of(section(html, "framework-missing-persons"))
     api = mp["rows"][0]["api"]
     assert ["High", "3", api] in rows and ["Total", "7", mp["total_api"]] in rows
@@ -392,7 +417,7 @@ def test_missing_person_figures_match_the_records_they_trace_to(client, sessions
 def test_developing_practice_shows_the_forces_entries_marked_for_the_report(sessions, world, built):
     ctx = context_for(sessions, world, built["id"])
     assert [p["title"] for p in ctx["practice"]] == ["Return interview hub"]
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     assert "Return interview hub" in html and "Draft triage card" not in html and "Northshire repeat" not in html
 
 
@@ -424,10 +449,10 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 
 def test_pdf_renders_with_every_section_heading(sessions, world, built, tmp_path):
     ctx = context_for(sessions, world, built["id"])
-    pdf = report.render_pdf(ctx)
+    pdf = render.render_pdf(ctx)
     assert pdf.startswith(b"%PDF")
     text = " ".join(pdf_text(pdf, tmp_path).split())
-    for heading in (*report.SECTION_HEADINGS, *report.FRAMEWORK_HEADINGS,
+    for heading in (*wording.SECTION_HEADINGS, *wording.FRAMEWORK_HEADINGS,
                     *(framework(f).title for f in (PVP, DV, MP))):
         assert heading in text, heading
     assert "Page 2 of" in text and "Testshire Constabulary" in text
@@ -437,14 +462,26 @@ def test_pdf_renders_with_every_section_heading(sessions, world, built, tmp_path
 def test_write_report_writes_html_and_pdf(sessions, world, built):
     """Written where a person can look at them: test-artifacts/report/."""
     with transaction(sessions) as s:
-        html_path, pdf_path = report.write_report(s, world.users["inspector"], built["id"], settings_repo.load(s),
+        html_path, pdf_path = render.write_report(s, world.users["inspector"], built["id"], settings_repo.load(s),
                                                   ARTIFACTS)
     assert html_path.read_text().startswith("<!DOCTYPE html>") and pdf_path.read_bytes().startswith(b"%PDF")
     assert html_path.name == f"testshire-constabulary-inspection-{built['id']}.html"
 
 
+def test_the_served_report_links_its_stylesheet_and_the_written_one_carries_it(client, sessions, world, built):
+    """Beacon's Content-Security-Policy allows no inline style; a file opened from disk has no server."""
+    login(client, "inspector")
+    served = client.get(f"/inspections/{built['id']}/report")
+    assert served.status_code == 200
+    assert '<link rel="stylesheet" href="/static/report.css">' in served.text and "<style>" not in served.text
+    assert csp_problems(served.text) == []
+    assert client.get("/static/report.css").text == render.STYLESHEET.read_text()
+    written = render.render_html(context_for(sessions, world, built["id"]))
+    assert f"<style>{render.STYLESHEET.read_text()}</style>" in written and "/static/report.css" not in written
+
+
 def test_grade_chart_is_accessible_svg():
-    svg = report.grade_chart({Grade.EXCELLENT: 1, Grade.GOOD: 21, Grade.FAIR: 21, Grade.POOR: 0},
+    svg = charts.grade_chart({Grade.EXCELLENT: 1, Grade.GOOD: 21, Grade.FAIR: 21, Grade.POOR: 0},
                              "National grade distribution: Missing persons", "c1", highlight=Grade.FAIR,
                              highlight_label="Gwent Police")
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-labelledby="c1-title c1-desc"' in svg
@@ -458,9 +495,9 @@ def test_report_command_writes_the_chosen_format(database_url, built, tmp_path):
     from beacon.errors import Invalid
 
     out = tmp_path / "out"
-    [pdf] = report.report_command(built["id"], "inspector", "pdf", out, database_url=database_url)
+    [pdf] = report_files(built["id"], "inspector", "pdf", out, database_url=database_url)
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF") and list(out.iterdir()) == [pdf]
     with pytest.raises(Invalid):
-        report.report_command(built["id"], "inspector", "docx", tmp_path, database_url=database_url)
+        report_files(built["id"], "inspector", "docx", tmp_path, database_url=database_url)
     with pytest.raises(Invalid):
-        report.report_command(built["id"], "nobody", "pdf", tmp_path, database_url=database_url)
+        report_files(built["id"], "nobody", "pdf", tmp_path, database_url=database_url)

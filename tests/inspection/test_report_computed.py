@@ -10,10 +10,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from beacon import settings_repo
+from beacon.access.unit_of_work import transaction
 from beacon.assurance import child_protection as cp
 from beacon.assurance import domestic_abuse as da
-from beacon.db import transaction
-from beacon.inspection import report
+from beacon.reports import charts, inspection_report, render
 from tests.assurance import helpers as h
 from tests.domestic_abuse.helpers import build_partners
 from tests.inspection.test_report import rows_of, section
@@ -61,7 +61,7 @@ def built(client, world, sessions, partners):
 
 def context_for(sessions, world, iid):
     with transaction(sessions) as s:
-        return report.report_context(s, world.users["inspector"], iid, settings_repo.load(s))
+        return inspection_report.report_context(s, world.users["inspector"], iid, settings_repo.load(s))
 
 
 def test_domestic_violence_section_shows_the_backlog_by_division(client, sessions, world, built):
@@ -81,7 +81,7 @@ def test_domestic_violence_section_shows_the_backlog_by_division(client, session
     assert backlog.json()["total"] == figures["backlog_total"]
     item = client.get(figures["api"], headers=built["inspector"]).json()
     assert item["computed_result"]["backlog"]["total"] == figures["backlog_total"]
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     dv = section(html, "framework-domestic-violence")
     rows = rows_of(dv)
     assert ["Division A", "3", "5 October 2026", "1 of 4 (25%)", "Yes", "0 of 1 (0%)"] in rows
@@ -100,7 +100,7 @@ def test_child_abuse_section_shows_joint_decisions_by_division_and_the_spread(cl
     assert figures["never_acknowledged"] == 1 and by_code["B"]["never_acknowledged"] == "1"
     joint = {r["rule_id"]: r for r in figures["rates"]}[cp.JOINT]
     assert (joint["met"], joint["applicable"]) == (3, 5) and "Working Together" in joint["source"]
-    html = report.render_html(ctx)
+    html = render.render_html(ctx)
     ca = section(html, "framework-child-abuse")
     assert ["Division B", "1 of 3 (33%)", "0 of 1 (0%)", "1", "3 of 3 (100%)"] in rows_of(ca)
     assert "a spread of 67 percentage points" in ca and figures["api"] in ca
@@ -115,11 +115,11 @@ def test_sections_without_computed_evidence_are_unchanged(client, sessions, worl
         "period_start": "2026-04-01", "period_end": "2026-11-01"})
     ctx = context_for(sessions, world, r.json()["id"])
     assert ctx["frameworks"][0]["computed"] is None
-    assert "Figures computed from the force" not in report.render_html(ctx)
+    assert "Figures computed from the force" not in render.render_html(ctx)
 
 
 def test_division_chart_is_accessible_svg():
-    svg = str(report.bar_chart([("A", 0.5), ("B", 1.0)], "Joint decisions", "c1", percent=True))
+    svg = str(charts.bar_chart([("A", 0.5), ("B", 1.0)], "Joint decisions", "c1", percent=True))
     assert 'role="img"' in svg and "<title id=\"c1-title\">Joint decisions</title>" in svg and "A 50%; B 100%" in svg
 
 

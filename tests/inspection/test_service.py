@@ -2,10 +2,17 @@
 moderation, publication, the lock, and corrections."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from beacon import config
+from beacon.access.unit_of_work import transaction
+from beacon.assurance import missing_persons as mp_audit
 from beacon.inspection import service
+from tests.conftest import NOW
 from tests.factories import report_payload
+from tests.logs import entries
 from tests.web.helpers import token
 
 MP = "missing_persons"
@@ -52,15 +59,22 @@ def test_grade_follows_assessments_and_explains_itself(client, inspector, inspec
     assert grades[0]["grade"] == "poor" and dominant.id in grades[0]["explanation"]["deciding"]
 
 
-def test_computed_evidence_from_records_is_reproducible(client, inspector, inspection):
+def test_computed_evidence_from_records_is_reproducible(client, inspector, inspection, sessions):
     officer = token(client, "officer.a")
     for _ in range(3):
         assert client.post("/api/v1/missing-persons", json=report_payload(), headers=officer).status_code == 201
     iid = inspection["id"]
-    body = {"kind": "mp.file_sample", "n": 2, "seed": 7}
+    body = {"kind": "mp.file_sample", "n": 2}
     one = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector, json=body).json()
-    two = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector, json=body).json()
-    assert one["computed_result"]["cases"] == two["computed_result"]["cases"]
+    # behaviour changed with ADR 0011: Beacon draws and records the seed, one live sample of a kind
+    again = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector, json=body)
+    assert again.status_code == 409
+    params = one["computed_params"]
+    with transaction(sessions) as s:
+        redrawn = mp_audit.file_sample(s, datetime.fromisoformat(params["since"]),
+                                       datetime.fromisoformat(params["until"]), params["n"], params["seed"],
+                                       config.defaults(), NOW).to_json()
+    assert [c["record_id"] for c in redrawn["cases"]] == [c["record_id"] for c in one["computed_result"]["cases"]]
     assert one["computed_result"]["population"] == 3 and one["computed_result"]["n"] == 2
     rates = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector,
                         json={"kind": "mp.compliance"}).json()["computed_result"]
@@ -118,15 +132,13 @@ def test_only_inspectors_write_inspections(client, world, inspection):
 
 
 def test_names_only_for_sampled_cases_and_logged(client, inspector, inspection, sessions):
-    from sqlalchemy import select
 
-    from beacon.access.models import AccessLogEntry
-
+    
     officer = token(client, "officer.a")
     ids = [client.post("/api/v1/missing-persons", json=report_payload(), headers=officer).json()["id"] for _ in range(3)]
     iid = inspection["id"]
     sample = client.post(f"/api/v1/inspections/{iid}/computed-evidence", headers=inspector,
-                         json={"kind": "mp.file_sample", "n": 1, "seed": 3}).json()
+                         json={"kind": "mp.file_sample", "n": 1}).json()
     sampled = sample["computed_result"]["cases"][0]["record_id"]
     other = next(i for i in ids if i != sampled)
     base = f"/api/v1/inspections/{iid}/evidence/{sample['id']}/cases"
@@ -135,5 +147,5 @@ def test_names_only_for_sampled_cases_and_logged(client, inspector, inspection, 
     assert client.get(f"{base}/{other}/identity", headers=inspector).status_code == 422
     assert client.get(f"{base}/{sampled}/identity", headers=token(client, "chief")).status_code == 403
     with sessions() as s:
-        reveals = s.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "reveal")).all()
+        reveals = entries(sessions, action="reveal")
     assert {(e.record_id, e.outcome) for e in reveals} == {(str(sampled), "ok"), (str(other), "denied")}

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
 
-from beacon.access.models import AccessLogEntry as AccessLog
+from beacon.access.unit_of_work import transaction
 from beacon.cases.incidents.models import AddressWarning
-from beacon.db import transaction
 from beacon.people.models import Person
 from tests.domestic_abuse.helpers import add_incident, create_form
+from tests.logs import entries
 from tests.web.helpers import login, token
 from tests.web.pagecheck import check_page
 
@@ -66,9 +65,7 @@ def test_another_division_and_a_partner_are_refused(client, victim, sessions):
     assert client.get(f"/api/v1/people/{victim['id']}", headers=token(client, "officer.b")).status_code == 403
     assert client.get(f"/api/v1/people/{victim['id']}", headers=token(client, "partner.a")).status_code == 403
     assert client.get("/api/v1/people/999999", headers=token(client, "ppu.a")).status_code == 404
-    with sessions() as s:
-        denied = s.scalars(select(AccessLog).where(AccessLog.record_type == "person",
-                                                   AccessLog.outcome == "denied")).all()
+    denied = entries(sessions, record_type="person", outcome="denied")
     assert {row.username for row in denied} >= {"officer.b", "partner.a"}
 
 
@@ -82,9 +79,7 @@ def test_inspector_sees_the_records_without_names_or_addresses(client, victim):
 
 def test_every_view_is_logged_with_the_records_shown(client, victim, sessions):
     client.get(f"/api/v1/people/{victim['id']}", headers=token(client, "analyst"))
-    with sessions() as s:
-        row = s.scalars(select(AccessLog).where(AccessLog.record_type == "person", AccessLog.username == "analyst")
-                        ).one()
+    [row] = entries(sessions, record_type="person", username="analyst")
     assert row.record_id == str(victim["id"])
     assert f"da_form={victim['form']['id']}" in row.detail and "incident=" in row.detail
 

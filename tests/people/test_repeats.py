@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from beacon.cases.domestic_abuse.repeats import Seen, count_repeats, is_repeat, most_in_window
+from beacon.cases.domestic_abuse.repeats import (
+    Seen,
+    count_repeats,
+    is_repeat,
+    most_in_window,
+)
 
 T0 = datetime(2006, 4, 3, 9, 0, tzinfo=timezone.utc)
 YEAR = timedelta(days=365)

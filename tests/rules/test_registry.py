@@ -6,7 +6,14 @@ from datetime import date, datetime
 import pytest
 
 import beacon.rules as rules
-from beacon.rules import Registry, Rule, RuleConflict, RuleNotInForce, UnknownRule, catalogue
+from beacon.rules import (
+    Registry,
+    Rule,
+    RuleConflict,
+    RuleNotInForce,
+    UnknownRule,
+    catalogue,
+)
 
 
 def _rule(effective_from: date, effective_to: date | None = None, *, rule_id: str = "x.rule", value=1) -> Rule:

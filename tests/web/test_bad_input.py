@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -224,3 +225,107 @@ def test_no_input_model_takes_an_unbounded_whole_number():
     numbered = input_fields("int")
     assert len(numbered) >= 30   # the walk found the input models
     assert [f"{m.__name__}.{n}" for m, n, f in numbered if unbounded(f.annotation, f.metadata)] == []
+
+
+# --- whole numbers in the address ----------------------------------------------------------------
+
+def integer_parameters(schema: dict) -> list[tuple[str, str, str, str]]:
+    """(method, path, where, name) for every integer query or path parameter in the OpenAPI document."""
+    def integer(s: dict) -> bool:
+        return s.get("type") == "integer" or any(integer(a) for a in s.get("anyOf", []))
+
+    return [(method, path, p["in"], p["name"]) for path, operations in schema["paths"].items()
+            for method, operation in operations.items() for p in operation.get("parameters", [])
+            if p["in"] in ("query", "path") and integer(p["schema"])]
+
+
+def test_every_whole_number_in_the_address_is_digits_only(client, app):
+    """pydantic's lax mode reads '1.0', '+1', '1_0' and ' 1' as whole numbers (a fuzzer sent
+    offset=+0.0); Beacon's API takes an optional minus sign and digits only."""
+    from urllib.parse import quote
+
+    headers = token(client, "supervisor.a")
+    parameters = integer_parameters(app.openapi())
+    assert len(parameters) >= 50   # the walk found the API's ids, limits and offsets
+    accepted = []
+    for method, path, where, name in parameters:
+        for bad in ("1.0", "+1", "1_0", " 1"):
+            url = re.sub(r"\{[^}]+\}", "1", path.replace("{" + name + "}", quote(bad))) if where == "path" \
+                else re.sub(r"\{[^}]+\}", "1", path)
+            params = {name: bad} if where == "query" else {}
+            r = client.request(method.upper(), url, params=params, headers=headers,
+                               json={} if method in ("post", "put", "patch") else None)
+            if r.status_code != 422 or name not in r.json().get("errors", {}):
+                accepted.append(f"{method.upper()} {path} {name}={bad!r}: {r.status_code}")
+    assert accepted == []
+
+
+def test_the_whole_number_type_reads_digits_only():
+    from pydantic import TypeAdapter, ValidationError
+
+    from beacon.schemas import WholeNumber
+    number = TypeAdapter(WholeNumber(-10, 100))
+    assert [number.validate_python(v) for v in ("12", "-3", "007", 12)] == [12, -3, 7, 12]
+    for bad in ("1.0", "+1", "1_000", " 1", "1 ", "1e3", "0x1", "", "-", "１２", "1\n", "101", "-11", "9" * 5000):
+        with pytest.raises(ValidationError):
+            number.validate_python(bad)
+    assert number.json_schema() == {"type": "integer", "minimum": -10, "maximum": 100}   # what clients read
+
+
+# --- deeply nested JSON ----------------------------------------------------------------------------
+
+NESTED = "[" * 100_000       # within the body limit; past any parser's recursion limit
+
+
+def test_no_route_fails_on_deeply_nested_json(client, app, sessions):
+    """Every POST, PUT and PATCH in the OpenAPI document, sent 100,000 nested '[' as its JSON body
+    and as each file it takes: a 4xx, never a 5xx, and nothing written."""
+    headers = token(client, "supervisor.a")
+    before = counts(sessions)
+    failed, tried = [], 0
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            content = operation.get("requestBody", {}).get("content", {"application/json": {}})
+            for ctype, spec in content.items():
+                if ctype == "multipart/form-data":
+                    files = {name: ("nested.json", NESTED.encode(), "application/json")
+                             for name, prop in spec["schema"]["properties"].items() if prop.get("format") == "binary"}
+                    r = client.request(method.upper(), url, files=files, headers=headers)
+                else:
+                    r = client.request(method.upper(), url, content=NESTED,
+                                       headers={**headers, "content-type": "application/json"})
+                tried += 1
+                if r.status_code >= 500:
+                    failed.append(f"{method.upper()} {path} ({ctype}): {r.status_code}")
+    assert tried >= 40 and failed == []   # the walk found the API's writes
+    assert counts(sessions) == before
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000, 1_000])
+def test_an_import_file_nested_too_deeply_is_refused_naming_the_file(client, sessions, depth):
+    from beacon.cases.incidents.models import Incident
+
+    nested = "[" * depth + "]" * depth
+    headers = token(client, "supervisor.a")
+    for r in (client.post("/api/v1/incident-imports", headers=headers,
+                          files={"file": ("nested.json", nested.encode(), "application/json")}),
+              client.post("/api/v1/incident-imports", headers=headers,
+                          json={"format": "json", "content": nested, "filename": "nested.json"})):
+        assert r.status_code == 422, r.text
+        assert [(e["row"], e["field"]) for e in r.json()["errors"]] == [(0, "file")]
+        assert "nested too deeply" in r.json()["errors"][0]["message"]
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_the_import_page_refuses_a_deeply_nested_file(client):
+    from tests.web.helpers import csrf_of, login
+
+    login(client, "officer.a")
+    page = client.get("/incidents/import")
+    r = client.post("/incidents/import", data={"csrf_token": csrf_of(page.text), "format": "json"},
+                    files={"file": ("nested.json", NESTED.encode(), "application/json")})
+    assert r.status_code == 422 and "nested too deeply" in r.text

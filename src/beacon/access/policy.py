@@ -129,6 +129,13 @@ MATRIX: dict[tuple[Role, str], tuple[frozenset[Action], Scope]] = {
     (Role.INSPECTOR, "lscb_meeting"): (frozenset({R}), F),
 }
 RECORD_TYPES = sorted({record_type for _, record_type in MATRIX})
+_KNOWN = frozenset(RECORD_TYPES)
+
+
+def _known(record_type: str) -> None:
+    """A record type the matrix does not know is a mistake in the code, not a refusal to log."""
+    if record_type not in _KNOWN:
+        raise ValueError(f"no record type {record_type!r} in the access matrix (a typo would refuse everyone)")
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,7 @@ def decide(user: Principal, action: Action, record_type: str,
            division_id: int | None = None, vetting: Vetting = Vetting.RV) -> Decision:
     """May ``user`` do ``action`` to a record of ``record_type`` held by ``division_id``
     that needs ``vetting``? For CREATE, ``division_id`` is the division the record will belong to."""
+    _known(record_type)
     entry = MATRIX.get((user.role, record_type))
     if entry is None or action not in entry[0]:
         return Decision(False, f"role {user.role.value} may not {action.value} {record_type}")
@@ -163,6 +171,7 @@ class ListScope:
 
 
 def scope(user: Principal, record_type: str) -> ListScope:
+    _known(record_type)
     entry = MATRIX.get((user.role, record_type))
     levels = frozenset(v for v in Vetting if user.vetting.covers(v))
     if entry is None or Action.READ not in entry[0]:

@@ -38,12 +38,29 @@ from sqlalchemy.orm import Session
 
 from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
+from beacon.assurance.results import (
+    AuditResult,
+    AuditRule,
+    FileSample,
+    Listed,
+    RuleRate,
+    SampleCase,
+    titles,
+)
 from beacon.cases.child_protection import agreement as agreements
 from beacon.cases.child_protection import schedule
-from beacon.cases.child_protection.clocks import initial_conference_due, referral_acknowledgement_due
-from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral
-from beacon.cases.missing_persons.rules import Check
+from beacon.cases.child_protection.clocks import (
+    initial_conference_due,
+    referral_acknowledgement_due,
+)
+from beacon.cases.child_protection.models import (
+    ChildCase,
+    ChildCaseReview,
+    ChildDecision,
+    ChildReferral,
+)
 from beacon.rules import RuleNotInForce
+from beacon.rules.check import Check
 from beacon.rules.clocks import LONDON
 
 ACKNOWLEDGED = "cp.audit.referral_acknowledged"
@@ -53,15 +70,17 @@ JOINT = "cp.audit.joint_decisions_consistent"
 CONFERENCE = "cp.audit.initial_conference"
 REVIEWS = "cp.audit.reviews_on_time"
 LOG_CLOSURE = closure.RULE_IDS["child_protection"]
-TITLES = {
-    ACKNOWLEDGED: "Child referral acknowledged in time",
-    CONSIDERED: "Every agreed risk factor considered",
-    REASONS: "Discounted risk factors have a reason",
-    JOINT: "Joint-investigation decision follows the agreed criteria",
-    CONFERENCE: "Initial conference within 15 working days",
-    REVIEWS: "Review conferences on time",
-    LOG_CLOSURE: closure.TITLES["child_protection"],
-}
+_CASE = "/child-protection/cases/{}"
+RULES = (   # one row per audit rule: the record it counts and the page that shows one; titles from the registry
+    AuditRule(ACKNOWLEDGED, "referral", "/referrals/{}"),
+    AuditRule(CONSIDERED, "decision", ""),
+    AuditRule(REASONS, "decision", ""),
+    AuditRule(JOINT, "child case", _CASE),
+    AuditRule(CONFERENCE, "child case", _CASE),
+    AuditRule(REVIEWS, "child case", _CASE),
+    AuditRule(LOG_CLOSURE, "log", "/incidents/{}"),
+)
+TITLES = titles(RULES)
 
 
 # --- the pure checks --------------------------------------------------------------------------
@@ -230,12 +249,12 @@ def _cases(session: Session, since: datetime, until: datetime, ids: Sequence[int
     return [CaseFacts(*row, reviews=tuple(held.get(row[0], ()))) for row in rows]
 
 
-def _every_rule(found: Mapping[str, Rate], keep: Sequence[str] = tuple(TITLES)) -> dict[str, dict]:
-    return {rule_id: found.get(rule_id, Rate(rule_id, TITLES[rule_id])).as_dict() for rule_id in keep}
+def _every_rule(found: Mapping[str, Rate], keep: Sequence[str] = tuple(TITLES)) -> dict[str, RuleRate]:
+    return {rule_id: found.get(rule_id, Rate(rule_id, TITLES[rule_id])).frozen() for rule_id in keep}
 
 
 def compliance(session: Session, since: datetime, until: datetime, settings: Mapping[str, object], now: datetime,
-               agreement_id: str = agreements.DEFAULT) -> dict:
+               agreement_id: str = agreements.DEFAULT) -> AuditResult:
     """Force-wide and per-division compliance over [since, until): referrals made, decisions made,
     cases opened and logs closed in the period."""
     agreement = agreements.agreement(agreement_id)
@@ -259,22 +278,24 @@ def compliance(session: Session, since: datetime, until: datetime, settings: Map
         for d, r in by_division(checks, division_of).items():
             divisions.setdefault(d, {}).update(r)
 
-    def listed(rows) -> dict:
+    def listed(rows) -> Listed:
         per: dict[str, int] = {}
         for _rid, division in rows:
             per[str(division)] = per.get(str(division), 0) + 1
-        return {"total": len(rows), "ids": [rid for rid, _ in rows], "by_division": dict(sorted(per.items()))}
+        return Listed(len(rows), tuple(rid for rid, _ in rows), dict(sorted(per.items())))
 
     never_sent = [(rid, ref_divisions[rid]) for rid, c in ref_checks.items() if c[0].applies and c[0].detail == "never sent"]
     never_ack = [(rid, ref_divisions[rid]) for rid, c in ref_checks.items()
                  if c[0].applies and c[0].detail == "never acknowledged"]
-    return {"referrals": len(referrals), "decisions": len(decisions), "cases": len(cases), "logs_examined": examined,
-            "agreement": agreement.id, "rates": _every_rule(found), "by_division": divisions,
-            "spread": spread(divisions), "never_acknowledged": listed(never_ack), "never_sent": listed(never_sent)}
+    return AuditResult(
+        rates=_every_rule(found), by_division=divisions, spread=spread(divisions),
+        facts={"referrals": len(referrals), "decisions": len(decisions), "cases": len(cases),
+               "logs_examined": examined, "agreement": agreement.id},
+        never_acknowledged=listed(never_ack), never_sent=listed(never_sent))
 
 
 def file_sample(session: Session, since: datetime, until: datetime, n: int, seed: int,
-                settings: Mapping[str, object], now: datetime, agreement_id: str = agreements.DEFAULT) -> dict:
+                settings: Mapping[str, object], now: datetime, agreement_id: str = agreements.DEFAULT) -> FileSample:
     """Draw ``n`` child cases opened in [since, until) with ``seed`` and check each: its joint
     decision and conference, every decision's risk factors, and its referral's acknowledgement."""
     agreement = agreements.agreement(agreement_id)
@@ -303,9 +324,9 @@ def file_sample(session: Session, since: datetime, until: datetime, n: int, seed
         else:
             mine.append(Check(ACKNOWLEDGED, TITLES[ACKNOWLEDGED], False, False, "no referral"))
         checks[c.id] = mine
-    out_cases = [{"record_id": c.id, "reference": f"child case {c.id}", "division_id": c.division_id,
-                  "checks": {k.rule_id: (k.met if k.applies else None) for k in checks[c.id]},
-                  "details": {k.rule_id: k.detail for k in checks[c.id]}} for c in cases]
+    out_cases = tuple(SampleCase(c.id, f"child case {c.id}", c.division_id,
+                                 {k.rule_id: (k.met if k.applies else None) for k in checks[c.id]},
+                                 {k.rule_id: k.detail for k in checks[c.id]}) for c in cases)
     keep = (ACKNOWLEDGED, CONSIDERED, REASONS, JOINT, CONFERENCE, REVIEWS)
-    return {"population": len(ids), "n": len(sample), "seed": seed, "agreement": agreement.id, "cases": out_cases,
-            "rates": _every_rule(rates(checks), keep)}
+    return FileSample(len(ids), len(sample), seed, out_cases, _every_rule(rates(checks), keep),
+                      {"agreement": agreement.id})

@@ -1,5 +1,5 @@
 """Logs closed correctly, audited with the closure audit's own signals
-(:mod:`beacon.cases.incidents.closure_audit`): of the logs closed in a period as ``kind``
+(:mod:`beacon.assurance.closure_audit`): of the logs closed in a period as ``kind``
 (domestic or child protection), or closed with another code while the closure audit's signals
 suggest ``kind``, how many were closed as ``kind``. Nothing is written: the closure audit
 itself (which flags logs for a supervisor) is separate."""
@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from beacon.cases.incidents import closure_audit
+from beacon.assurance import closure_audit
 from beacon.cases.incidents import repository as incidents_repo
 from beacon.cases.incidents.models import Incident
-from beacon.cases.missing_persons.rules import Check
+from beacon.rules.check import Check
 
 RULE_IDS = {"domestic": "da.audit.log_closure", "child_protection": "cp.audit.log_closure"}
 TITLES = {"domestic": "Logs with domestic signals closed as domestic",

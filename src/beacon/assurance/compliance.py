@@ -5,7 +5,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from beacon.cases.missing_persons.rules import Check
+from beacon.assurance.results import Brief, RuleRate, Spread
+from beacon.rules.check import Check
 
 
 @dataclass
@@ -20,9 +21,12 @@ class Rate:
     def rate(self) -> float | None:
         return self.met / self.applicable if self.applicable else None
 
-    def as_dict(self) -> dict:
-        return {"rule_id": self.rule_id, "title": self.title, "applicable": self.applicable, "met": self.met,
-                "rate": self.rate, "failing": self.failing}
+    def frozen(self) -> RuleRate:
+        return RuleRate(self.rule_id, self.title, self.applicable, self.met, tuple(self.failing))
+
+
+def frozen(found: Mapping[str, Rate]) -> dict[str, RuleRate]:
+    return {k: v.frozen() for k, v in found.items()}
 
 
 def rates(checks_by_record: Mapping[int, Sequence[Check]]) -> dict[str, Rate]:
@@ -48,7 +52,8 @@ def draw_sample(record_ids: Sequence[int], n: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(population, min(n, len(population))))
 
 
-def by_division(checks: Mapping[int, Sequence[Check]], division_of: Mapping[int, int | None]) -> dict[str, dict]:
+def by_division(checks: Mapping[int, Sequence[Check]],
+                division_of: Mapping[int, int | None]) -> dict[str, dict[str, Brief]]:
     """Per division (keyed by the division id as text, records without a division left out):
     each rule's applicable, met and rate."""
     grouped: dict[int, dict[int, Sequence[Check]]] = {}
@@ -59,23 +64,21 @@ def by_division(checks: Mapping[int, Sequence[Check]], division_of: Mapping[int,
     return {str(d): {k: brief(v) for k, v in rates(c).items()} for d, c in sorted(grouped.items())}
 
 
-def brief(rate: Rate) -> dict:
-    return {"applicable": rate.applicable, "met": rate.met, "rate": rate.rate}
+def brief(rate: Rate) -> Brief:
+    return Brief(rate.applicable, rate.met)
 
 
-def spread(divisions: Mapping[str, Mapping[str, Mapping]]) -> dict[str, dict]:
+def spread(divisions: Mapping[str, Mapping[str, Brief]]) -> dict[str, Spread]:
     """For each rule, how far the divisions' rates differ: the highest and lowest rate (and which
     division), and the spread between them, over divisions where the rule applied at least once.
     ``None`` rates (nothing applicable) are left out; a rule with no division is left out."""
-    out: dict[str, dict] = {}
+    out: dict[str, Spread] = {}
     rule_ids = sorted({rule for rules in divisions.values() for rule in rules})
     for rule_id in rule_ids:
-        found = [(r[rule_id]["rate"], d) for d, r in divisions.items()
-                 if rule_id in r and r[rule_id]["rate"] is not None]
+        found = [(r[rule_id].rate, d) for d, r in divisions.items() if rule_id in r and r[rule_id].rate is not None]
         if not found:
             continue
         high = max(found, key=lambda x: (x[0], x[1]))
         low = min(found, key=lambda x: (x[0], x[1]))
-        out[rule_id] = {"highest": high[0], "highest_division": high[1], "lowest": low[0],
-                        "lowest_division": low[1], "spread": high[0] - low[0], "divisions": len(found)}
+        out[rule_id] = Spread(high[0], high[1], low[0], low[1], high[0] - low[0], len(found))
     return out

@@ -35,14 +35,25 @@ from sqlalchemy.orm import Session
 
 from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
+from beacon.assurance.results import (
+    AuditResult,
+    AuditRule,
+    Backlog,
+    BacklogRow,
+    FileSample,
+    ReferralsMade,
+    RuleRate,
+    SampleCase,
+    titles,
+)
 from beacon.cases.child_protection.models import ChildReferral
-from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.domestic_abuse import service as da_service
-from beacon.cases.domestic_abuse.service import CRITERION_LABELS
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
+from beacon.cases.domestic_abuse.service import CRITERION_LABELS
 from beacon.cases.incidents.models import Incident, IncidentPerson
-from beacon.cases.missing_persons.rules import Check
+from beacon.org import repository as org_repo
 from beacon.org.models import Division
+from beacon.rules.check import Check
 from beacon.rules.clocks import working_day_deadline
 
 REVIEW = "da.audit.review_on_time"
@@ -51,12 +62,15 @@ MARAC = "da.audit.marac_referral"
 MARAC_AVAILABLE = "da.audit.marac_available"
 CHILDREN = "da.audit.children_referred"
 LOG_CLOSURE = closure.RULE_IDS["domestic"]
-TITLES = {
-    REVIEW: "Risk form reviewed by the DVO in time",
-    MARAC: "Victim meeting a MARAC criterion referred",
-    MARAC_AVAILABLE: "Victim meeting a MARAC criterion has a MARAC in the division",
-    CHILDREN: "Children in the household referred",
-}
+_FORM = "/domestic-abuse/forms/{}"
+RULES = (   # one row per audit rule: the record it counts and the page that shows one; titles from the registry
+    AuditRule(REVIEW, "risk form", _FORM),
+    AuditRule(MARAC, "risk form", _FORM),
+    AuditRule(MARAC_AVAILABLE, "risk form", _FORM),
+    AuditRule(CHILDREN, "risk form", _FORM),
+    AuditRule(LOG_CLOSURE, "log", "/incidents/{}"),
+)
+TITLES = titles(RULES)
 
 
 # --- the pure checks --------------------------------------------------------------------------
@@ -146,7 +160,7 @@ def _superseded(session: Session) -> dict[int, datetime]:
 
 def marac_divisions(session: Session) -> dict[int, bool]:
     """Division id -> whether it has a MARAC (a MARAC partner body for one of its authorities)."""
-    return {d: da_repo.partner_for_division(session, d, "marac") is not None
+    return {d: org_repo.partner_for_division(session, d, "marac") is not None
             for d in session.scalars(select(Division.id).order_by(Division.id))}
 
 
@@ -214,30 +228,25 @@ def _facts(session: Session, since: datetime, until: datetime, settings: Mapping
             for r in rows]
 
 
-def backlog(session: Session, as_of: datetime) -> dict:
+def backlog(session: Session, as_of: datetime) -> Backlog:
     """``da.audit.review_backlog``: forms completed and not reviewed as at ``as_of``, per division
     (every division listed, 0 where none), with the form ids and the oldest completion time."""
     superseded = _superseded(session)
     stmt = (select(RiskForm.id, RiskForm.division_id, RiskForm.completed_at, RiskForm.reviewed_at)
             .where(RiskForm.completed_at <= as_of, or_(RiskForm.reviewed_at.is_(None), RiskForm.reviewed_at > as_of))
             .order_by(RiskForm.id))
-    out = {str(d): {"unreviewed": 0, "oldest_completed_at": None, "ids": []}
-           for d in session.scalars(select(Division.id).order_by(Division.id))}
-    total = 0
+    rows: dict[str, list[tuple[int, datetime]]] = {str(d): [] for d in
+                                                   session.scalars(select(Division.id).order_by(Division.id))}
     for fid, division, completed, reviewed in session.execute(stmt):
-        if not in_backlog(completed, reviewed, superseded.get(fid), as_of):
-            continue
-        row = out.setdefault(str(division), {"unreviewed": 0, "oldest_completed_at": None, "ids": []})
-        row["unreviewed"] += 1
-        row["ids"].append(fid)
-        if row["oldest_completed_at"] is None or completed.isoformat() < row["oldest_completed_at"]:
-            row["oldest_completed_at"] = completed.isoformat()
-        total += 1
-    return {"rule_id": BACKLOG, "as_of": as_of.isoformat(), "total": total, "by_division": out}
+        if in_backlog(completed, reviewed, superseded.get(fid), as_of):
+            rows.setdefault(str(division), []).append((fid, completed))
+    by_division = {d: BacklogRow(len(found), min(c for _, c in found).isoformat() if found else None,
+                                 tuple(f for f, _ in found)) for d, found in rows.items()}
+    return Backlog(BACKLOG, as_of.isoformat(), sum(r.unreviewed for r in by_division.values()), by_division)
 
 
 def compliance(session: Session, since: datetime, until: datetime, settings: Mapping[str, object], now: datetime,
-               as_of: datetime | None = None) -> dict:
+               as_of: datetime | None = None) -> AuditResult:
     """Force-wide and per-division compliance for forms completed in [since, until), logs closed in
     that period, and the backlog as at ``as_of`` (default ``until``)."""
     facts = _facts(session, since, until, settings)
@@ -249,14 +258,15 @@ def compliance(session: Session, since: datetime, until: datetime, settings: Map
     for d, r in by_division(logs, log_divisions).items():
         divisions.setdefault(d, {}).update(r)
     has_marac = marac_divisions(session)
-    return {"forms": len(facts), "logs_examined": examined, "child_referrals": _child_referrals(session, since, until, now),
-            "review_working_days": int(settings["da.review_working_days"]),
-            "rates": all_rates, "by_division": divisions, "spread": spread(divisions),
-            "backlog": backlog(session, as_of or until),
-            "marac_divisions": {str(d): v for d, v in has_marac.items()}}
+    return AuditResult(
+        rates=all_rates, by_division=divisions, spread=spread(divisions),
+        facts={"forms": len(facts), "logs_examined": examined,
+               "review_working_days": int(settings["da.review_working_days"])},
+        backlog=backlog(session, as_of or until), child_referrals=_child_referrals(session, since, until, now),
+        marac_divisions={str(d): v for d, v in has_marac.items()})
 
 
-def _child_referrals(session: Session, since: datetime, until: datetime, now: datetime) -> dict:
+def _child_referrals(session: Session, since: datetime, until: datetime, now: datetime) -> ReferralsMade:
     """The referrals to children's social care made from the period's risk forms, and which of
     them children's social care never acknowledged (or were never sent) once due: the follow-up
     the report found missing ("can and does fail without there being any follow up")."""
@@ -271,25 +281,24 @@ def _child_referrals(session: Session, since: datetime, until: datetime, now: da
         check = acknowledgement_check(created, sent, acknowledged, now)
         if check.applies and check.detail in ("never acknowledged", "never sent"):
             unanswered.append(rid)
-    return {"made": made, "never_acknowledged": len(unanswered), "ids": unanswered}
+    return ReferralsMade(made, len(unanswered), tuple(unanswered))
 
 
-def _every_rule(found: Mapping[str, Rate]) -> dict[str, dict]:
+def _every_rule(found: Mapping[str, Rate]) -> dict[str, RuleRate]:
     """Every rule's rate, in a fixed order, with an empty rate (``rate`` None) where nothing applied."""
-    titles = {**TITLES, LOG_CLOSURE: closure.TITLES["domestic"]}
-    return {rule_id: found.get(rule_id, Rate(rule_id, title)).as_dict() for rule_id, title in titles.items()}
+    return {rule_id: found.get(rule_id, Rate(rule_id, title)).frozen() for rule_id, title in TITLES.items()}
 
 
 def file_sample(session: Session, since: datetime, until: datetime, n: int, seed: int,
-                settings: Mapping[str, object], now: datetime) -> dict:
+                settings: Mapping[str, object], now: datetime) -> FileSample:
     """Draw ``n`` risk forms completed in [since, until) with ``seed`` and check each."""
     ids = session.scalars(select(RiskForm.id).where(RiskForm.completed_at >= since,
                                                     RiskForm.completed_at < until)).all()
     sample = draw_sample(ids, n, seed)
     facts = _facts(session, since, until, settings, sample)
     checks = {f.id: form_checks(f, settings, now) for f in facts}
-    cases = [{"record_id": f.id, "reference": f"risk form {f.id}", "division_id": f.division_id,
-              "checks": {c.rule_id: (c.met if c.applies else None) for c in checks[f.id]},
-              "details": {c.rule_id: c.detail for c in checks[f.id]}} for f in facts]
-    return {"population": len(ids), "n": len(sample), "seed": seed, "cases": cases,
-            "rates": {k: v for k, v in _every_rule(rates(checks)).items() if k != LOG_CLOSURE}}
+    cases = tuple(SampleCase(f.id, f"risk form {f.id}", f.division_id,
+                             {c.rule_id: (c.met if c.applies else None) for c in checks[f.id]},
+                             {c.rule_id: c.detail for c in checks[f.id]}) for f in facts)
+    return FileSample(len(ids), len(sample), seed, cases,
+                      {k: v for k, v in _every_rule(rates(checks)).items() if k != LOG_CLOSURE})

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from beacon.access.audit import note
 from beacon.access.policy import Principal, scope
 from beacon.assurance import child_protection, domestic_abuse, missing_persons
+from beacon.assurance.results import AuditResult
 from beacon.errors import Forbidden
 
-Audit = Callable[[Session, datetime, datetime, Mapping[str, object], datetime], dict]
+Audit = Callable[[Session, datetime, datetime, Mapping[str, object], datetime], AuditResult]
 
 AREAS: dict[str, tuple[Audit, str, str]] = {
     "mp": (missing_persons.compliance, "missing_report", "Missing persons"),
@@ -23,7 +24,7 @@ AREAS: dict[str, tuple[Audit, str, str]] = {
 
 
 def run(session: Session, user: Principal, area: str, since: datetime, until: datetime,
-        settings: Mapping[str, object], now: datetime) -> dict:
+        settings: Mapping[str, object], now: datetime) -> AuditResult:
     """The area's compliance rates over [since, until), force-wide and by division."""
     audit, record_type, _ = AREAS[area]
     reach = scope(user, record_type)

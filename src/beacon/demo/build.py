@@ -21,23 +21,43 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
-from beacon import config
+from beacon import config, settings_repo
 from beacon.access.passwords import hash_password
-from beacon.demo import places, safeguarding, workforce
+from beacon.demo import places, safeguarding_plan, workforce
 from beacon.demo.episodes import EpisodeMaker
 from beacon.demo.inspection import InspectionSummary, build_inspections
-from beacon.models import (ChildReferral, Division, EnquiryAction, Force, Incident, LocalAuthority, Location,
-                           MissingReport, Neighbourhood, PartnerBody, Person, Review, RiskAssessment, RiskForm, Section,
-                           Staff, User, Ward)
+from beacon.inspection import live, live_grades
+from beacon.models import (
+    ChildReferral,
+    Division,
+    EnquiryAction,
+    Force,
+    Incident,
+    LocalAuthority,
+    Location,
+    MissingReport,
+    Neighbourhood,
+    PartnerBody,
+    Person,
+    Review,
+    RiskAssessment,
+    RiskForm,
+    Section,
+    Staff,
+    User,
+    Ward,
+)
 from beacon.org.roles import Rank
+from beacon.rules.clocks import LONDON
 
 DEMO_PASSWORD = "beacon-demo"
-EARLIEST_NOW = datetime(2007, 6, 1, tzinfo=timezone.utc)  # every 2006/07 case is closed and followed up by then
+EARLIEST_NOW = datetime(2007, 6, 1, tzinfo=UTC)  # every 2006/07 case is closed and followed up by then
 CHUNK = 2_000
 
 Progress = Callable[[str, int, int], None]
@@ -86,15 +106,16 @@ class DemoSummary:
     child_decisions: int = 0
     police_protections: int = 0
     lscb_meetings: int = 0
+    live_grade_months: list[str] = field(default_factory=list)   # months whose live grades were kept
 
 
 def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
           progress: Progress | None = None) -> DemoSummary:
     """Write the synthetic force into the empty, migrated database behind ``engine``."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     if now < EARLIEST_NOW:
         raise ValueError(f"now must be on or after {EARLIEST_NOW:%d %B %Y}: the demo's year is April 2006 to March 2007")
     report = progress or (lambda stage, done, total: None)
@@ -141,7 +162,24 @@ def build(engine: Engine, seed: int = 2007, now: datetime | None = None,
         **sg.summary(),
     )
     summary.inspections = build_inspections(engine, now, progress)
+    summary.live_grade_months = build_live_grades(engine, now, progress)
     return summary
+
+
+# The year the demo's records cover (the report's year), kept month by month, and this month.
+LIVE_YEAR = (date(2006, 4, 1), date(2007, 3, 1))
+
+
+def build_live_grades(engine: Engine, now: datetime, progress: Progress | None = None) -> list[str]:
+    """The live grades' history, through the same job a force runs monthly (``beacon grade live``)."""
+    months = [*live.months_between(*LIVE_YEAR), live.month_of(now.astimezone(LONDON).date())]
+    report = progress or (lambda stage, done, total: None)
+    with Session(engine) as session, session.begin():
+        settings = settings_repo.load(session)
+        report("Live grades, month by month", 0, len(months))
+        live_grades.refresh(session, "hmic-2007", months, settings, now,
+                            progress=lambda i, n: report("Live grades, month by month", i, n))
+    return [f"{m:%Y-%m}" for m in months]
 
 
 def plan(seed: int, now: datetime, report: Progress | None = None) -> tuple:
@@ -173,7 +211,7 @@ def plan(seed: int, now: datetime, report: Progress | None = None) -> tuple:
         for i, row in enumerate(rows, start=1):
             row["id"] = i
     report("Planning the force", 6, plan_total)
-    sg = safeguarding.plan(rng, geo, wf, addresses, staff_users, settings, now, len(maker.persons) + 1)
+    sg = safeguarding_plan.plan(rng, geo, wf, addresses, staff_users, settings, now, len(maker.persons) + 1)
     report("Planning the force", 7, plan_total)
     return geo, wf, users, addresses, maker, sg
 

@@ -19,18 +19,24 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from beacon.cases.missing_persons import rules
 from beacon.cases.missing_persons.models import Outcome, RiskGrade, Status
 from beacon.demo import names
-from beacon.demo.places import CARE_HOMES_PER_DIVISION, DIVISIONS, Addresses, Geography, largest_remainder
+from beacon.demo.places import (
+    CARE_HOMES_PER_DIVISION,
+    DIVISIONS,
+    Addresses,
+    Geography,
+    largest_remainder,
+)
 from beacon.demo.workforce import Workforce
 from beacon.org.roles import Vetting
 from beacon.people.models import normalise
 from beacon.rules.clocks import LONDON
 
-UTC = timezone.utc
+UTC = UTC
 YEAR_START = date(2006, 4, 1)
 YEAR_DAYS = 365                                # 1 April 2006 .. 31 March 2007
 YEAR_START_UTC = datetime(2006, 4, 1, tzinfo=LONDON).astimezone(UTC)

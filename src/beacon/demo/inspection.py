@@ -15,7 +15,9 @@ Gwent (HMIC Inspection Report, Gwent Police, October 2007 — the specification)
   improvement (its ``finding`` says which), with the methods the report describes (the telephone
   survey of 100 residents, the Your Voice Does Count survey, the file sample of six high-risk
   category 1 offenders, ...); missing persons evidence is also COMPUTED from the demo's own
-  missing-person records (compliance rates, and a 30-case file sample with seed 2007);
+  missing-person records (compliance rates, and a 30-case file sample with seed 2007: the
+  inspection sets 30 files per sample, and the build passes the seed that Beacon would otherwise
+  draw itself, so that the demo's figures are the same on every build);
 - every criterion of every framework is assessed, with a justification and the evidence it
   rests on, so that the engine gives the report's grades: Neighbourhood Policing Fair,
   Performance Management Fair, Child Abuse Poor, Domestic Violence Fair, Public Protection Fair,
@@ -38,7 +40,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -47,11 +49,25 @@ from sqlalchemy.orm import Session
 from beacon import config
 from beacon.access.login import acting_as
 from beacon.access.policy import Principal
-from beacon.db import session_factory, transaction
+from beacon.access.unit_of_work import transaction
+from beacon.db import session_factory
 from beacon.inspection import grading, service
-from beacon.inspection.models import FrameworkGrade, Inspection, MostSimilarGroup, Status
-from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidenceIn, EvidenceIn, InspectionIn,
-                                       ModerationIn, PracticeIn)
+from beacon.inspection import repository as inspection_repo
+from beacon.inspection.models import (
+    FrameworkGrade,
+    Inspection,
+    MostSimilarGroup,
+    Status,
+)
+from beacon.inspection.schemas import (
+    AdvanceIn,
+    AssessmentIn,
+    ComputedEvidenceIn,
+    EvidenceIn,
+    InspectionIn,
+    ModerationIn,
+    PracticeIn,
+)
 from beacon.inspection.types import Finding, Framework, Grade, Level, Result
 from beacon.org.models import Division, Force
 
@@ -1155,7 +1171,7 @@ def build_inspections(engine: Engine, now: datetime, progress: Progress | None =
     groups, all published, on a database where ``beacon.demo.build.build`` has run."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    now = now.astimezone(timezone.utc)
+    now = now.astimezone(UTC)
     report = progress or (lambda stage, done, total: None)
     _check_data()
     settings = config.defaults()
@@ -1336,7 +1352,8 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
         me = _as_inspector(s)
         inspection = service.create(s, me, InspectionIn(
             force_id=force_id, title=TITLE, library_id=LIBRARY, framework_ids=list(FRAMEWORKS),
-            period_start=PERIOD_START, period_end=PERIOD_END), now)
+            period_start=PERIOD_START, period_end=PERIOD_END,
+            sample_sizes={kind: SAMPLE_N for kind in service.FILE_SAMPLES}), now, settings)
         iid = inspection.id
         _advance(s, me, iid, Status.FIELDWORK, now)
         keys: dict[str, int] = {}
@@ -1345,7 +1362,7 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
                 row = service.add_evidence(s, me, iid, EvidenceIn(
                     framework_id=fid, method=ev.method, title=ev.title, summary=ev.summary, source=ev.source,
                     gathered_on=ev.gathered_on, verification="verified", finding=ev.finding,
-                    criterion_ids=list(ev.criteria)))
+                    criterion_ids=list(ev.criteria)), settings, now)
                 keys[ev.key] = row.id
     step(1)
     # 2. Evidence computed from the force's own missing-person records.
@@ -1354,8 +1371,8 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
         me = _as_inspector(s)
         for key, kind, criteria in COMPUTED:
             row = service.compute_evidence(s, me, iid, ComputedEvidenceIn(
-                kind=kind, criterion_ids=list(criteria), n=SAMPLE_N, seed=SAMPLE_SEED,
-                as_of=BACKLOG_AS_OF if kind == "da.compliance" else None), settings, now)
+                kind=kind, criterion_ids=list(criteria), as_of=BACKLOG_AS_OF if kind == "da.compliance" else None),
+                settings, now, draw_seed=lambda: SAMPLE_SEED)
             keys[key] = row.id
             computed[key] = json.loads(row.computed_result)
         figures = {**_figures(s, computed), **_dv_figures(s, computed), **_ca_figures(s, computed)}
@@ -1365,12 +1382,17 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
         me = _as_inspector(s)
         _advance(s, me, iid, Status.GRADING, now)
         n_assessed = 0
+        # A criterion bound to records takes the result the records propose (the inspector accepts
+        # it); only the unbound ones take the report's result.
+        proposed = service.proposals(s, me, iid, settings)
         for fid in FRAMEWORKS:
             for c in lib.framework(fid).criteria:
                 result, justification, cited = GWENT_ASSESSMENTS[c.id]
+                if c.id in proposed:
+                    result = proposed[c.id].proposal.result
                 service.assess(s, me, iid, c.id, AssessmentIn(
                     result=result, justification=justification.format_map(figures),
-                    evidence_ids=[keys[k] for k in cited]), now)
+                    evidence_ids=[keys[k] for k in cited]), now, settings)
                 n_assessed += 1
         rows = service.grade(s, me, iid, settings, now)
         engine_grades = {r.framework_id: r.engine_grade for r in rows}
@@ -1385,14 +1407,14 @@ def _inspect_gwent(factory, force_id: int, settings: Mapping[str, object], now: 
     with transaction(factory) as s:
         me = _as_inspector(s)
         _advance(s, me, iid, Status.MODERATION, now)
-        for row in service.grades_of(s, iid):
+        for row in inspection_repo.grades_of(s, iid):
             if row.provisional:
                 assert row.framework_id == "public_protection"
                 service.moderate(s, me, iid, row.framework_id, ModerationIn(
                     version=row.version, grade=REPORT_GRADES[row.framework_id], rationale=PP_MODERATION), now)
                 moderated[row.framework_id] = PP_MODERATION
         _advance(s, me, iid, Status.PUBLISHED, now)
-        grades = {r.framework_id: r.grade.value for r in service.grades_of(s, iid)}
+        grades = {r.framework_id: r.grade.value for r in inspection_repo.grades_of(s, iid)}
     step(4)
     # 5. The developing practice published in the report.
     practice = []
@@ -1476,7 +1498,8 @@ def _inspect_comparator(factory, force_id: int, name: str, plan: dict[str, tuple
         me = _as_inspector(s)
         inspection = service.create(s, me, InspectionIn(
             force_id=force_id, title=f"{name} – HMIC Inspection 2007 (synthetic national comparator)",
-            library_id=LIBRARY, framework_ids=list(GRADED), period_start=PERIOD_START, period_end=PERIOD_END), now)
+            library_id=LIBRARY, framework_ids=list(GRADED), period_start=PERIOD_START, period_end=PERIOD_END), now,
+            settings)
         iid = inspection.id
         _advance(s, me, iid, Status.FIELDWORK, now)
         n_evidence = n_assessed = 0
@@ -1505,7 +1528,7 @@ def _inspect_comparator(factory, force_id: int, name: str, plan: dict[str, tuple
                             f"Generated for the demo's national picture; no real force or person.",
                     source="Beacon demo: synthetic national comparator", gathered_on=gathered,
                     verification="verified", finding=finding, shows_beacon=beacon, shows_innovation=beacon,
-                    criterion_ids=criteria))
+                    criterion_ids=criteria), settings, now)
                 ids[key] = row.id
                 n_evidence += 1
             evidence[fid] = ids

@@ -29,7 +29,7 @@ _PREFIXES = ("Zab", "Quor", "Vex", "Trin", "Oxl", "Jov", "Pliz", "Grav", "Yul", 
              "Dral", "Fyx", "Wexl", "Sorv", "Nuv", "Hax", "Lorq", "Zim", "Crub", "Thrax", "Ulv", "Gorp")
 _MIDDLES = ("", "", "", "el", "o", "im", "a")
 _SUFFIXES = ("rask", "ovin", "emby", "ulon", "ix", "quay", "odd", "arn", "ettle", "umph", "ock", "ibbs")
-_SURNAME = re.compile("^(?:%s)(?:%s)(?:%s)$" % ("|".join(_PREFIXES), "|".join(m for m in _MIDDLES if m) + "|",
+_SURNAME = re.compile("^(?:{})(?:{})(?:{})$".format("|".join(_PREFIXES), "|".join(m for m in _MIDDLES if m) + "|",
                                                  "|".join(_SUFFIXES)))
 
 

@@ -145,7 +145,7 @@ def build_geography(rng: random.Random) -> Geography:
                     w += 1
                 k += 1
     la_ids = {la["name"]: la["id"] for la in las}
-    for division, name, la in MARACS:
+    for _division, name, la in MARACS:
         partners.append({"force_id": 1, "kind": "marac", "local_authority_id": la_ids[la], "name": name})
     for i, p in enumerate(partners, start=1):
         p["id"] = i

@@ -53,8 +53,17 @@ from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC
 from beacon.cases.incidents.service import warning_reason
 from beacon.demo import names
 from beacon.demo import safeguarding_texts as T
-from beacon.demo.episodes import (HOUR_WEIGHTS, LONDON, UTC, YEAR_DAYS, YEAR_END_UTC, YEAR_START, counts_with_total,
-                                  minute, years_before)
+from beacon.demo.episodes import (
+    HOUR_WEIGHTS,
+    LONDON,
+    UTC,
+    YEAR_DAYS,
+    YEAR_END_UTC,
+    YEAR_START,
+    counts_with_total,
+    minute,
+    years_before,
+)
 from beacon.demo.places import DIVISIONS, Addresses, Geography
 from beacon.demo.workforce import Workforce
 from beacon.people.models import normalise
@@ -418,9 +427,22 @@ class SafeguardingMaker:
 
     def tables(self) -> list[tuple[str, type, list[dict]]]:
         """(label, model, rows) in the order they can be written (after people and locations)."""
-        from beacon.models import (AddressWarning, ChildCase, ChildCaseReview, ChildDecision, ChildReferral, Incident, IncidentPerson,
-                                   LscbMeeting, MaracAction, MaracMeeting, MaracReferral, PoliceProtection, RiskForm,
-                                   WorkItem)
+        from beacon.models import (
+            AddressWarning,
+            ChildCase,
+            ChildCaseReview,
+            ChildDecision,
+            ChildReferral,
+            Incident,
+            IncidentPerson,
+            LscbMeeting,
+            MaracAction,
+            MaracMeeting,
+            MaracReferral,
+            PoliceProtection,
+            RiskForm,
+            WorkItem,
+        )
         return [("incidents", Incident, clean(self.incidents)), ("incident people", IncidentPerson, self.links),
                 ("PPU work items", WorkItem, self.work_items), ("address warnings", AddressWarning, self.warnings),
                 ("domestic abuse risk forms", RiskForm, clean(self.forms)),
@@ -505,35 +527,3 @@ def _number(rows: list[dict], key: str) -> None:
 def clean(rows: list[dict]) -> list[dict]:
     """The rows without the planner's private keys (those starting with an underscore)."""
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
-
-
-# --- the whole plan ---------------------------------------------------------------------------------
-
-def plan(rng: random.Random, geo: Geography, wf: Workforce, addresses: Addresses, staff_users: dict[int, int],
-         settings: dict, now: datetime, first_person_id: int) -> SafeguardingMaker:
-    """Plan the year and the live records; new addresses are added to ``addresses``."""
-    from beacon.demo import safeguarding_live as live
-    from beacon.demo import safeguarding_marac as marac
-    from beacon.demo.safeguarding_children import ChildrenMaker
-
-    m = SafeguardingMaker(rng, geo, wf, addresses, staff_users, settings, now, first_person_id)
-    kids = ChildrenMaker(m)
-    m.plan_domestic()
-    kids.plan_incidents()
-    m.plan_misclosed()
-    live.plan_live_incidents(m, kids)
-    m.order_forms()
-    m.review_year()
-    marac.plan_referrals(m)
-    marac.plan_meetings(m, until=date(2007, 8, 31))
-    live.plan_live_meetings(m)
-    marac.hear_referrals(m)
-    kids.refer_form_children()
-    kids.acknowledge_year()
-    live.plan_live_children(m, kids)
-    kids.plan_cases()
-    kids.plan_protection()
-    kids.plan_lscb()
-    m.finish()
-    kids.finish()
-    return m

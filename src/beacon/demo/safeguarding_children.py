@@ -3,7 +3,7 @@
 
 * 360 logs closed as child protection, each child referred to the children's social care of the
   local authority where the child lives; every child in a domestic abuse household referred
-  when the risk form is completed (one referral per child, as ``refer_children_for_form`` makes
+  when the risk form is completed (one referral per child, as ``cases.child_protection.referrals.refer_household`` makes
   them). The acknowledgement is due by the end of the next working day
   (``clocks.referral_acknowledgement_due``); about 86% are acknowledged in time, 11% late and
   3% never (escalated the morning after they fell due), with outcomes.
@@ -33,7 +33,11 @@ from beacon.cases.incidents.models import CHILD_PROTECTION
 from beacon.demo import names
 from beacon.demo import safeguarding_texts as T
 from beacon.demo.episodes import LONDON, UTC, YEAR_DAYS, minute
-from beacon.demo.safeguarding import CHILD_PROTECTION_INCIDENTS, SafeguardingMaker, _number
+from beacon.demo.safeguarding import (
+    CHILD_PROTECTION_INCIDENTS,
+    SafeguardingMaker,
+    _number,
+)
 from beacon.rules.clocks import add_working_days
 
 ACK_LATE, ACK_NEVER = 0.11, 0.03

@@ -22,8 +22,13 @@ from beacon.cases.domestic_abuse import rules as da_rules
 from beacon.cases.domestic_abuse.instrument import LEVELS
 from beacon.demo import safeguarding_texts as T
 from beacon.demo.episodes import LONDON, UTC
-from beacon.demo.safeguarding import (MARAC_EVERY, REFER_ESCALATION, REFER_HIGH, REFER_REPEAT,
-                                      SafeguardingMaker)
+from beacon.demo.safeguarding import (
+    MARAC_EVERY,
+    REFER_ESCALATION,
+    REFER_HIGH,
+    REFER_REPEAT,
+    SafeguardingMaker,
+)
 
 
 def plan_referrals(m: SafeguardingMaker) -> None:

@@ -191,11 +191,13 @@ DEMO_USERS = (
     ("partner.monmouthshire", Role.PARTNER, "B", Vetting.RV, None),
     ("partner.caerphilly", Role.PARTNER, "C", Vetting.RV, None),
     ("partner.blaenau-gwent", Role.PARTNER, "C", Vetting.RV, None),
+    # a second HMIC inspector, who approves or refuses the first's requests to see a name
+    ("inspector.b", Role.INSPECTOR, None, Vetting.SC, None),
 )
 # Users added after the demo's figures were published (docs/demo-data.md) take their names from
 # a generator of their own: drawing them from the seed's would reshuffle every record planned
 # after the users.
-LATER_USERS = frozenset({"partner.monmouthshire", "partner.blaenau-gwent"})
+LATER_USERS = frozenset({"partner.monmouthshire", "partner.blaenau-gwent", "inspector.b"})
 # the council whose children's social care each partner user works for
 PARTNER_COUNCIL = {"partner.newport": "Newport", "partner.torfaen": "Torfaen",
                    "partner.monmouthshire": "Monmouthshire", "partner.caerphilly": "Caerphilly",
@@ -225,11 +227,11 @@ def build_users(rng: random.Random, geo: Geography, wf: Workforce, password_hash
             label = (f"{PARTNER_COUNCIL[username]} children's services duty social worker "
                      f"{names.forename(r, g)} {names.surname(r)}")
         else:
-            g = names.gender(rng)
-            label = f"HMI {names.forename(rng, g)} {names.surname(rng)}"
+            r = random.Random(username) if username in LATER_USERS else rng
+            g = names.gender(r)
+            label = f"HMI {names.forename(r, g)} {names.surname(r)}"
         users.append({"id": len(users) + 1, "username": username, "password_hash": password_hash, "role": role,
                       "vetting": vetting, "division_id": geo.division_ids[division] if division else None,
                       "staff_id": staff_id, "partner_id": social_care.get(PARTNER_COUNCIL.get(username)),
-                      "display_name": label, "active": True, "failed_logins": 0,
-                      "locked_until": None, "session_epoch": 0})
+                      "display_name": label, "active": True})
     return users

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from beacon.inspection.binding import MEASURED_AUDITS, RATE, STATISTICS, Binding, Measure
 from beacon.inspection.types import Criterion, Framework, Level, Library, Standard
 
 SCHEMA_VERSION = 1
@@ -76,6 +77,31 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class MeasureModel(_Strict):
+    audit: str
+    rule: str
+    statistic: str = RATE
+
+    _statistic = field_validator("statistic")(lambda v: _one_of(v, STATISTICS))
+
+
+class ThresholdsModel(_Strict):
+    met_at: float | None = None
+    partly_at: float | None = None
+    reason: str
+
+    _texts = field_validator("reason")(_text)
+
+    @field_validator("met_at", "partly_at", mode="before")
+    @classmethod
+    def _share(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{value!r} must be a share from 0 to 1, e.g. 0.9")
+        if not 0 < value <= 1:
+            raise ValueError(f"{value!r} is out of range: a share greater than 0 and at most 1")
+        return float(value)
+
+
 class CriterionModel(_Strict):
     id: str
     level: str
@@ -85,6 +111,9 @@ class CriterionModel(_Strict):
     text: str
     typical_evidence: list[str] = Field(min_length=1)
     source: str
+    measures: list[MeasureModel] | None = None
+    thresholds: ThresholdsModel | None = None
+    judgement: str = ""
 
     _level = field_validator("level")(lambda v: _one_of(v, LEVELS))
     _standard = field_validator("standard")(lambda v: _one_of(v, STANDARDS))
@@ -207,6 +236,8 @@ _FIELDS = {
     (): tuple(f.alias or name for name, f in LibraryModel.model_fields.items()),
     ("frameworks",): tuple(FrameworkModel.model_fields),
     ("criteria",): tuple(CriterionModel.model_fields),
+    ("measures",): tuple(MeasureModel.model_fields),
+    ("thresholds",): tuple(ThresholdsModel.model_fields),
 }
 
 
@@ -292,12 +323,59 @@ def _rules(path: Path, lib: LibraryModel) -> list[str]:
                 problem(f"{cat}.dominant", "a dominant criterion must also be significant")
             if c.dominant and not fw.graded:
                 problem(f"{cat}.dominant", f"framework {fw.id!r} is not graded, so nothing can be dominant in it")
+            _binding_rules(problem, cat, fw, c)
         if fw.graded:
             if not any(c.level == "fair" and c.significant for c in fw.criteria):
                 problem(f"{at}.criteria", f"graded framework {fw.id!r} has no significant Fair criterion")
             if not any(c.level == "good" for c in fw.criteria):
                 problem(f"{at}.criteria", f"graded framework {fw.id!r} has no Good criterion")
     return problems
+
+
+def _binding_rules(problem, cat: str, fw: FrameworkModel, c: CriterionModel) -> None:
+    """A binding names audits of its own framework and rules those audits count; thresholds only
+    with measures, and partly met below met."""
+    if c.measures is None:
+        if c.thresholds is not None:
+            problem(f"{cat}.thresholds", "thresholds without measures: bind the criterion to a measure first")
+        return
+    if c.judgement:
+        problem(f"{cat}.judgement", "a bound criterion's result comes from its measures; remove the judgement note")
+    if not fw.graded:
+        problem(f"{cat}.measures", f"framework {fw.id!r} is not graded, so no criterion of it can be bound")
+    if not c.measures:
+        problem(f"{cat}.measures", "must name at least one measure (or leave measures out)")
+    seen = set()
+    for mi, m in enumerate(c.measures):
+        at = f"{cat}.measures[{mi}]"
+        known = MEASURED_AUDITS.get(m.audit)
+        if known is None:
+            problem(f"{at}.audit", f"{m.audit!r} is not an audit criteria can be bound to "
+                                   f"(one of {', '.join(MEASURED_AUDITS)})")
+            continue
+        framework_id, rules = known
+        if framework_id != fw.id:
+            problem(f"{at}.audit", f"{m.audit!r} is evidence for the {framework_id} framework, not {fw.id}")
+        if m.rule not in rules:
+            problem(f"{at}.rule", f"{m.rule!r} is not a rule {m.audit} counts (one of {', '.join(rules)})")
+        if (m.audit, m.rule, m.statistic) in seen:
+            problem(at, f"the same measure twice ({m.audit} {m.rule} {m.statistic})")
+        seen.add((m.audit, m.rule, m.statistic))
+    t = c.thresholds
+    if t is not None:
+        if t.met_at is None and t.partly_at is None:
+            problem(f"{cat}.thresholds", "give met_at, partly_at or both (or leave thresholds out)")
+        if t.met_at is not None and t.partly_at is not None and t.partly_at > t.met_at:
+            problem(f"{cat}.thresholds.partly_at", f"{t.partly_at} is above met_at {t.met_at}: partly met must "
+                                                   "start below met")
+
+
+def _binding(c: CriterionModel) -> Binding | None:
+    if not c.measures:
+        return None
+    t = c.thresholds
+    return Binding(c.id, tuple(Measure(m.audit, m.rule, m.statistic) for m in c.measures),
+                   t.met_at if t else None, t.partly_at if t else None, " ".join(t.reason.split()) if t else "")
 
 
 def _parse(path: str | Path) -> tuple[LibraryModel | None, list[str]]:
@@ -326,7 +404,8 @@ def _to_library(model: LibraryModel) -> Library:
                 criteria=tuple(
                     Criterion(id=c.id, framework_id=fw.id, standard=Standard(c.standard), level=Level(c.level),
                               text=c.text, significant=bool(c.significant), dominant=c.dominant,
-                              typical_evidence=tuple(c.typical_evidence), source=c.source)
+                              typical_evidence=tuple(c.typical_evidence), source=c.source,
+                              binding=_binding(c), judgement=" ".join(c.judgement.split()))
                     for c in fw.criteria))
             for fw in model.frameworks))
 
@@ -449,6 +528,7 @@ def criteria_markdown(library: Library) -> str:
         out.append(f"| [{_cell(fw.title)}](#{fw.id.replace('_', '-')}) | {fw.kind} | {_cell(fw.area)} | "
                    f"{'yes' if fw.graded else 'no'} | {n['fair']} ({n['significant']}, {n['dominant']}) | "
                    f"{n['good']} | {n['excellent']} |")
+    out += _bindings_markdown(library)
     for fw in library.frameworks:
         out += ["", f'<a id="{fw.id.replace("_", "-")}"></a>', "", f"## {fw.title}", "",
                 f"`{fw.id}` · {fw.kind.replace('_', '-')} · {fw.area}" + ("" if fw.graded else " · not graded"), ""]
@@ -460,6 +540,57 @@ def criteria_markdown(library: Library) -> str:
             out.append(f"| `{c.id}` | {c.level.value} | {flags} | {c.standard.value.replace('_', ' ')} | "
                        f"{_cell(c.text)} | {_cell(c.source)} |")
     return "\n".join(out) + "\n"
+
+
+# Why a criterion records cannot evidence stays the inspector's, by its assessment standard.
+JUDGEMENT_BY_STANDARD = {
+    Standard.LEADERSHIP: "leadership is seen in plans, minutes and interviews, not in case records",
+    Standard.POLICY: "whether a policy exists, complies and is communicated is read in documents and interviews",
+    Standard.PARTNERSHIP: "partnership working is judged with the partners; Beacon holds only the police side",
+    Standard.TRAINING: "training records are not in Beacon",
+    Standard.STAFFING: "establishment, workload assessment and supervision structures are not case records",
+    Standard.PERFORMANCE: "how the force uses its figures is judged from its meetings and products",
+    Standard.INFORMATION: "systems and information flows are judged by testing them and reading documents",
+    Standard.RISK: "no Beacon audit counts it yet",
+}
+
+
+def _bindings_markdown(library: Library) -> list[str]:
+    """Which criteria the records evidence (their measures and thresholds), and which remain the
+    inspector's judgement, with why, for every framework that has a binding."""
+    with_bindings = [fw for fw in library.frameworks if any(c.binding for c in fw.criteria)]
+    if not with_bindings:
+        return []
+    out = ["", "## Criteria bound to records", "",
+           "A bound criterion's result is proposed from Beacon's audits of the force's records (computed "
+           "evidence in an inspection; a rolling year for the live grades): Met from `grading.bound.met_at` "
+           "(default 85%) of applicable records meeting the rule, Partly met from `grading.bound.partly_at` "
+           "(70%), Not met below; Not evidenced when the rule applied to fewer than "
+           "`grading.bound.minimum_records` (20). A binding may set stricter thresholds of its own, with the "
+           "reason. The inspector accepts the proposal or sets another result with a reason (an override, "
+           "flagged for moderation when the grade rests on it). Every other criterion stays the inspector's "
+           "judgement.", "",
+           "| criterion | measures | thresholds |", "|---|---|---|"]
+    for fw in with_bindings:
+        for c in fw.criteria:
+            if c.binding:
+                measures = "; ".join(f"`{m.rule_id}` ({m.audit}, "
+                                     f"{'lowest division' if m.statistic == 'lowest_division' else 'force-wide rate'})"
+                                     for m in c.binding.measures)
+                b = c.binding
+                own = (f"met {b.met_at:.0%}" if b.met_at is not None else "") + (
+                    f", partly {b.partly_at:.0%}" if b.partly_at is not None else "")
+                out.append(f"| `{c.id}` | {measures} | {_cell(own + ': ' + b.reason) if own else 'the settings'} |")
+    out += ["", "### Judgement only", "",
+            "| criterion | why the records cannot evidence it |", "|---|---|"]
+    for fw in with_bindings:
+        for c in fw.criteria:
+            if not c.binding:
+                why = c.judgement or (
+                    "the Excellent factor is evidence of other forces importing the practice, or of evaluated "
+                    "innovation" if c.level is Level.EXCELLENT else JUDGEMENT_BY_STANDARD[c.standard])
+                out.append(f"| `{c.id}` | {_cell(why[:1].upper() + why[1:])} |")
+    return out
 
 
 def libraries_markdown(libraries: Iterable[Library]) -> str:

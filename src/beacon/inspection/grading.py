@@ -16,16 +16,20 @@ words leave the grade to judgement the result is provisional and says why, for m
   (provisional Poor if any is not met, provisional Fair if they are only partly met or not
   evidenced);
 - a dominant criterion is only partly met or not evidenced.
+A framework with a significant Fair criterion Not evidenced, and not Poor on the criteria that
+were evidenced, has no grade at all (``grade`` is None, "Not evidenced"): the report grades a
+force on what it shows, and Fair or better cannot be shown while a significant criterion has no
+evidence. Such a framework cannot be moderated to a grade or published until it is evidenced.
 Borderline grades (up to ``margin`` criteria short of the next grade's threshold) are graded
 by the letter and flagged for moderation, since a moderator may lift them.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 
-from beacon.inspection.types import Criterion, Framework, Grade, Level, Result
+from beacon.inspection.types import Criterion, Framework, Grade, Level, Result, grade_label
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,10 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class Decision:
-    grade: Grade
+class GradeDecision:
+    """The engine's grade for one framework, why, and what a moderator should look at. Stored as
+    ``to_json()`` (``FrameworkGrade.explanation``) and read back with ``from_json``."""
+    grade: Grade | None                  # None: not evidenced, so not graded
     provisional: bool
     reasons: tuple[str, ...]             # why this grade, in order
     deciding: tuple[str, ...]            # the criterion ids that decided it
@@ -76,9 +82,33 @@ class Decision:
     def needs_moderation(self) -> bool:
         return self.provisional or bool(self.moderation)
 
+    @property
+    def evidenced(self) -> bool:
+        return self.grade is not None
+
+    @property
+    def label(self) -> str:
+        return grade_label(self.grade)
+
+    def to_json(self) -> dict:
+        return {"grade": self.grade.value if self.grade is not None else None, "provisional": self.provisional, "reasons": list(self.reasons),
+                "deciding": list(self.deciding), "moderation": list(self.moderation),
+                **{k: {"met": t.met, "applicable": t.applicable} for k, t in self.tallies().items()}}
+
+    def tallies(self) -> dict[str, Tally]:
+        return {"fair_significant": self.fair_significant, "fair": self.fair, "good": self.good,
+                "excellent": self.excellent}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> GradeDecision:
+        tally = lambda k: Tally(int(data[k]["met"]), int(data[k]["applicable"]))  # noqa: E731
+        return cls(Grade(data["grade"]) if data["grade"] is not None else None, bool(data["provisional"]), tuple(data["reasons"]), tuple(data["deciding"]),
+                   tuple(data.get("moderation", ())), tally("fair_significant"), tally("fair"), tally("good"),
+                   tally("excellent"))
+
 
 def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, innovation_evaluated: bool,
-          thresholds: Thresholds = Thresholds()) -> Decision:
+          thresholds: Thresholds = Thresholds()) -> GradeDecision:
     """Grade one framework from the assessment of each of its criteria (a criterion with no
     assessment counts as Not evidenced)."""
     result = {c.id: results.get(c.id, Result.NOT_EVIDENCED) for c in framework.criteria}
@@ -93,8 +123,8 @@ def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, 
                    excellent=Tally(len(met(excellent)), len(excellent)))
     moderation: list[str] = []
 
-    def decide(g: Grade, reasons: list[str], deciding: list[Criterion], provisional: bool = False) -> Decision:
-        return Decision(g, provisional, tuple(reasons), tuple(c.id for c in deciding), tuple(moderation), **tallies)
+    def decide(g: Grade | None, reasons: list[str], deciding: list[Criterion], provisional: bool = False) -> GradeDecision:
+        return GradeDecision(g, provisional, tuple(reasons), tuple(c.id for c in deciding), tuple(moderation), **tallies)
 
     dominant_failed = [c for c in significant if c.dominant and result[c.id] is Result.NOT_MET]
     not_met = [c for c in significant if result[c.id] is Result.NOT_MET]
@@ -116,6 +146,12 @@ def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, 
         return decide(Grade.POOR, [f"Well short of a significant number of significant Fair criteria: "
                                    f"{len(not_met)} not met, and {well_short} is a significant number of "
                                    f"{len(significant)}."], not_met)
+    unevidenced = [c for c in significant if result[c.id] is Result.NOT_EVIDENCED]
+    if unevidenced:
+        moderation.clear()
+        return decide(None, [f"Not evidenced: {len(unevidenced)} of {len(significant)} significant Fair criteria "
+                             f"have no result from evidence ({_ids(unevidenced)}); a grade needs each of them "
+                             f"evidenced."], unevidenced)
     if short:
         provisional_grade = Grade.POOR if not_met else Grade.FAIR
         moderation.append(f"{len(short)} significant Fair criteria missed ({len(not_met)} not met), fewer than the "
@@ -155,3 +191,14 @@ def grade(framework: Framework, results: Mapping[str, Result], *, beacon: bool, 
 
 def _ids(criteria: list[Criterion]) -> str:
     return ", ".join(c.id for c in criteria)
+
+
+def flag_overrides(decision: GradeDecision, overridden: Collection[str]) -> GradeDecision:
+    """A grade that rests on results an inspector set against the records' proposal goes to
+    moderation, naming them: the deciding criteria that were overridden."""
+    resting = [c for c in decision.deciding if c in overridden]
+    if not resting:
+        return decision
+    return replace(decision, moderation=(*decision.moderation,
+                                         f"The grade rests on results set against the records' proposal: "
+                                         f"{', '.join(resting)}; moderation weighs the reasons given."))

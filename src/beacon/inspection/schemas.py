@@ -7,7 +7,10 @@ from pydantic import Field, StringConstraints, model_validator
 
 from beacon.inspection.models import Method, Status, Verification
 from beacon.inspection.types import Finding, Grade, Result
-from beacon.schemas import Day, Id, Strict, Version
+from beacon.schemas import Day, ForceRef, Strict, Version, ref
+
+EvidenceRef = ref("evidence")
+InspectionRef = ref("inspection")
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Para = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
@@ -15,13 +18,21 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, 
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[a-z0-9_.\-]+$")]
 
 
+FileSampleKind = Literal["mp.file_sample", "da.file_sample", "cp.file_sample"]
+SampleSize = Annotated[int, Field(ge=1, le=1000)]
+
+
 class InspectionIn(Strict):
-    force_id: int = Field(ge=1, le=2**31 - 1)
+    """``sample_sizes``: the files in each case-file sample, by kind; a kind left out takes the
+    setting ``inspection.file_sample_size``, and none may exceed ``inspection.file_sample_max``.
+    Fixed when the inspection is created."""
+    force_id: ForceRef
     title: Line
     library_id: Slug = "hmic-2007"
     framework_ids: list[Slug] = Field(min_length=1, max_length=20)
     period_start: Day
     period_end: Day
+    sample_sizes: dict[FileSampleKind, SampleSize] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _period(self):
@@ -63,20 +74,46 @@ class ComputedEvidenceIn(Strict):
     """``framework_id`` defaults to the kind's framework (mp.* missing_persons, da.*
     domestic_violence, cp.* child_abuse); another framework is refused naming ``framework_id``.
     ``as_of`` (da.compliance only): the day at the end of which the DVO backlog is counted
-    (default the last day of the inspection period)."""
+    (default the last day of the inspection period). ``n`` (file samples only): fewer files than
+    the inspection's sample size, which is the default and the most. There is no seed to send:
+    Beacon draws the sample with a seed it generates and records."""
     kind: ComputedKind
     framework_id: Slug | None = None
     criterion_ids: list[Slug] = Field(default_factory=list, max_length=50)
-    n: int = Field(default=30, ge=1, le=1000)
-    seed: int = Field(default=2007, ge=0, le=2**31 - 1)
+    n: SampleSize | None = None
     as_of: Day | None = None
+
+
+class WithdrawalIn(Strict):
+    """Why a case-file sample is withdrawn (so that another of its kind may be drawn)."""
+    reason: Reason
+
+
+RevealRecordType = Literal["missing_report", "da_form", "child_case"]
+
+
+class RevealRequestIn(Strict):
+    """A request to see the name behind a record that is not in the inspection's sample (or
+    beyond the sample's size): which record, and why. Another inspector decides."""
+    record_type: RevealRecordType
+    record_id: ref("@record_type")   # the kind the record_type field names
+    reason: Reason
+
+
+class RevealDecisionIn(Strict):
+    version: Version
+    decision: Literal["approved", "refused"]
+    reason: Reason
 
 
 class AssessmentIn(Strict):
     result: Result
     justification: Reason
-    evidence_ids: list[Id] = Field(default_factory=list, max_length=100)
+    evidence_ids: list[EvidenceRef] = Field(default_factory=list, max_length=100)
     version: Version | None = None
+    override_reason: str = Field("", max_length=4000, description=(
+        "For a criterion bound to records: why the result differs from the one the records propose "
+        "(required then, at least 30 characters; refused for an unbound criterion)"))
 
 
 class ModerationIn(Strict):
@@ -85,8 +122,14 @@ class ModerationIn(Strict):
     rationale: Reason
 
 
+class ConfirmationIn(Strict):
+    """A second moderator's confirmation of a moderated grade more than one step from the engine's."""
+    version: Version
+    rationale: Reason
+
+
 class PracticeIn(Strict):
-    force_id: int = Field(ge=1, le=2**31 - 1)
+    force_id: ForceRef
     framework_id: Slug
     title: Line
     problem: Para
@@ -95,4 +138,4 @@ class PracticeIn(Strict):
     force_contact: Line
     evaluated: bool = False
     in_report: bool = False
-    inspection_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    inspection_id: InspectionRef | None = None

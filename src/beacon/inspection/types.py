@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from beacon.inspection.binding import Binding
 
 
 class Level(str, Enum):
@@ -41,6 +45,19 @@ class Grade(str, Enum):
         return self.value.capitalize()
 
 
+def grade_rank(grade: Grade | None) -> int:
+    """Not evidenced (None: no grade) sits below Poor."""
+    return grade.rank if grade is not None else -1
+
+
+def grade_label(grade: Grade | None) -> str:
+    return grade.label if grade is not None else "Not evidenced"
+
+
+def grade_value(grade: Grade | None) -> str | None:
+    return grade.value if grade is not None else None
+
+
 class Result(str, Enum):
     """An inspector's assessment of one criterion."""
     MET = "met"
@@ -68,6 +85,8 @@ class Criterion:
     dominant: bool = False       # failing it alone can warrant Poor
     typical_evidence: tuple[str, ...] = ()
     source: str = ""             # the report section and paragraph it comes from
+    binding: Binding | None = None   # the measures that propose its result from records (None: judgement only)
+    judgement: str = ""          # for an unbound criterion of a framework with bindings: why records cannot evidence it
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,10 @@
 neighbourhoods → wards; local authorities and partner bodies; staff; users."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from beacon.db import Base, UTCDateTime
+from beacon.db import Base
 from beacon.org.roles import Rank, Role, Vetting
 
 
@@ -112,7 +110,4 @@ class User(Base):
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner_body.id", name="fk_app_user_partner_id"))
     display_name: Mapped[str] = mapped_column(String(160))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     division: Mapped[Division | None] = relationship()

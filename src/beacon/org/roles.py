@@ -42,7 +42,7 @@ class Vetting(str, Enum):
     def rank(self) -> int:
         return list(Vetting).index(self)
 
-    def covers(self, required: "Vetting") -> bool:
+    def covers(self, required: Vetting) -> bool:
         return self.rank >= required.rank
 
 

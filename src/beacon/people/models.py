@@ -28,7 +28,7 @@ class Person(Base):
     home_location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
-    home_location: Mapped["Location | None"] = relationship()
+    home_location: Mapped[Location | None] = relationship()
 
     @property
     def full_name(self) -> str:

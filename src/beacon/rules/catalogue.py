@@ -257,7 +257,7 @@ AUDIT = (
          AUDIT_DATE),
     Rule("da.audit.log_closure", "Logs with domestic signals closed as domestic",
          "Of the logs closed as domestic, or closed otherwise with a closure-audit signal suggesting domestic "
-         "abuse (beacon.cases.incidents.closure_audit.SIGNALS), the share closed as domestic. The signals prompt "
+         "abuse (beacon.assurance.closure_audit.SIGNALS), the share closed as domestic. The signals prompt "
          "a review; they are not findings." + _AUDIT_NOTE,
          HMIC_DV, "Protecting Vulnerable People – Domestic Violence, Areas for improvement", AUDIT_DATE),
     Rule("cp.audit.referral_acknowledged", "Child referral acknowledged in time",

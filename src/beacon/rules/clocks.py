@@ -13,9 +13,10 @@ All functions are pure. Conventions:
 from __future__ import annotations
 
 import bisect
+import calendar
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -37,13 +38,13 @@ __all__ = [
 _ONE_DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank_holidays(year: int) -> frozenset[date]:
     """The bank holidays of England and Wales in ``year`` (substitute days included; cached)."""
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _weekday_holidays(year: int) -> tuple[date, ...]:
     """Bank holidays in ``year`` that fall Monday to Friday, sorted."""
     return tuple(sorted(d for d in bank_holidays(year) if d.weekday() < 5))
@@ -70,6 +71,12 @@ def add_working_days(start: date, n: int) -> date:
     _require_date(start, "start")
     if n < 0:
         raise ValueError(f"n must be 0 or more, got {n}")
+    return _add_working_days(start, n)
+
+
+@lru_cache(maxsize=65536)
+def _add_working_days(start: date, n: int) -> date:
+    # Cached: an audit over a year asks the same few hundred (date, n) pairs thousands of times.
     d = start
     while n:
         d += _ONE_DAY
@@ -225,3 +232,21 @@ def _require_aware(value: object, name: str) -> None:
 def _require_date(value: object, name: str) -> None:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"{name} must be a date (not a datetime), got {type(value).__name__}")
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` plus ``n`` calendar months (``n`` may be negative), clamped to the month's last day.
+
+    31 January 2007 + 1 month = 28 February 2007; 31 January 2008 + 1 month = 29 February
+    2008; 29 February 2008 + 12 months = 28 February 2009; 31 March + 1 month = 30 April.
+    """
+    if isinstance(d, datetime) or not isinstance(d, date):
+        raise TypeError(f"d must be a date (not a datetime), got {type(d).__name__}")
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, got {type(n).__name__}")
+    months = d.year * 12 + (d.month - 1) + n
+    year, month = divmod(months, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"{d.isoformat()} + {n} months is outside the supported years")
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))

@@ -13,16 +13,37 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.middleware.sessions import SessionMiddleware
 
+import beacon.models  # noqa: F401 - every record type declared before the first request
 from beacon import config
 from beacon.db import make_engine, session_factory, utcnow
 from beacon.errors import BeaconError, Conflict
-from beacon.web import pages
+from beacon.web import api_docs, pages
 from beacon.web.errors import field_errors, render_error
-from beacon.web.middleware import BodyLimitMiddleware, NulInAddressMiddleware, SecurityHeadersMiddleware
-from beacon.web.routes import api, auth, inspection_api, missing_persons, people, supervisor
-from beacon.web.routes import child_referrals, domestic_abuse_api, domestic_abuse_pages
-from beacon.web.routes import incidents_api, incidents_pages, inspection_pages
-from beacon.web.routes import child_protection_api, child_protection_pages
+from beacon.web.middleware import (
+    BodyLimitMiddleware,
+    NulInAddressMiddleware,
+    SecureCookiesMiddleware,
+    SecurityHeadersMiddleware,
+    UnexpectedErrorMiddleware,
+)
+from beacon.web.routes import (
+    api,
+    auth,
+    child_protection_api,
+    child_protection_pages,
+    child_referrals,
+    domestic_abuse_api,
+    domestic_abuse_pages,
+    incidents_api,
+    incidents_pages,
+    inspection_api,
+    inspection_pages,
+    live_grades,
+    missing_persons,
+    people,
+    supervisor,
+    tokens_api,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -34,26 +55,34 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
     engine = engine or make_engine()
     app = FastAPI(title="Beacon", version="0.1.0",
                   description="Protecting vulnerable people: records, rules, assurance and inspection.",
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)  # docs: api_docs
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.clock = clock
     app.add_middleware(SessionMiddleware, secret_key=secret_key or config.secret_key(),
                        session_cookie="beacon_session", same_site="strict", https_only=False,
                        max_age=None)
+    app.add_middleware(SecureCookiesMiddleware)      # outside the session middleware: sees its cookie
+    app.add_middleware(UnexpectedErrorMiddleware)    # inside the security headers: its 500 page has them
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.MAX_BODY_BYTES)
     app.add_middleware(NulInAddressMiddleware)
     if GOVUK_DIST.exists():
         app.mount("/assets", StaticFiles(directory=GOVUK_DIST / "assets"), name="assets")
         app.mount("/govuk", StaticFiles(directory=GOVUK_DIST), name="govuk")
+    if api_docs.SWAGGER_DIST.exists():   # before /static, which would otherwise take its paths
+        app.mount("/static/swagger", api_docs.SwaggerAssets(), name="swagger")
+    app.add_route("/static/report.css", _report_stylesheet, include_in_schema=False)   # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, missing_persons, supervisor, people, pages):
+    for module in (auth, missing_persons, supervisor, people, pages, api_docs):
         app.include_router(module.router)
+    app.include_router(tokens_api.router)
     app.include_router(api.router)
     app.include_router(people.api)
     app.include_router(inspection_api.router)
     app.include_router(inspection_pages.router)
+    app.include_router(live_grades.pages)
+    app.include_router(live_grades.api)
     app.include_router(domestic_abuse_pages.router)
     app.include_router(domestic_abuse_api.router)
     app.include_router(child_referrals.pages)
@@ -64,6 +93,14 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
     app.include_router(child_protection_api.router)
     _install_error_handlers(app)
     return app
+
+
+async def _report_stylesheet(request: Request):
+    """The inspection report's stylesheet, kept with the report (``beacon.reports``)."""
+    from fastapi.responses import FileResponse
+
+    from beacon.reports.render import STYLESHEET
+    return FileResponse(STYLESHEET, media_type="text/css")
 
 
 def _wants_json(request: Request) -> bool:

@@ -5,22 +5,29 @@ import secrets
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import Depends, Request
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
-from sqlalchemy import select
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+)
 from sqlalchemy.orm import Session
 
 from beacon import settings_repo
+from beacon.access import sessions, tokens
 from beacon.access.login import principal as principal_of
-from beacon.access.login import token_digest
-from beacon.access.models import ApiToken
 from beacon.access.policy import Principal
-from beacon.db import transaction
+from beacon.access.store import AccessStore, store_for
+from beacon.access.unit_of_work import transaction
 from beacon.errors import BeaconError, Forbidden
+from beacon.inspection.types import grade_label
 from beacon.org.models import User
 from beacon.rules.clocks import LONDON
-
 
 
 class NotSignedIn(BeaconError):
@@ -39,27 +46,30 @@ def now(request: Request) -> datetime:
     return request.app.state.clock()
 
 
+def access_store(request: Request) -> AccessStore:
+    return store_for(request.app.state.engine)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 def _user_from_request(request: Request, session: Session, at: datetime) -> User | None:
+    store = access_store(request)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_digest(auth[7:].strip()))).first()
-        if row is None or row.expires_at <= at:
+        found = tokens.holder(store, auth[7:].strip(), at)
+        if found is None:
             return None
-        user = session.get(User, row.user_id)
-        request.state.via_token = True
+        user = session.get(User, found[0])
+        request.state.via_token, request.state.token_id = True, found[1]
         return user if user and user.active else None
-    user_id = request.session.get("user_id")
-    if user_id is None:
+    settings = settings_repo.load(session)
+    live = sessions.live_session(store, request.session.get("sid"), at, int(settings["auth.idle_minutes"]))
+    if live is None:
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active or request.session.get("epoch") != user.session_epoch:
-        return None
-    expires = request.session.get("expires")
-    if expires is None or expires < at.timestamp():
-        return None
-    return user
+    user = session.get(User, live.user_id)
+    return user if user is not None and user.active else None
 
 
 def current_user(request: Request, session: Session = Depends(db, scope="function"), at: datetime = Depends(now)) -> Principal:
@@ -122,3 +132,15 @@ TEMPLATES = Environment(
     ]),
     undefined=ChainableUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.filters["london"] = _london
+TEMPLATES.filters["grade_label"] = grade_label    # a grade, or None: "Not evidenced"
+
+
+# Declared once, as types (the dispatch ``DbSession`` pattern): a route says ``session: Db`` and
+# every use shares one unit of work per request.
+Db = Annotated[Session, Depends(db, scope="function")]
+Now = Annotated[datetime, Depends(now)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+ApiUser = Annotated[Principal, Depends(api_user)]
+OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+ForceSettings = Annotated[dict, Depends(force_settings)]
+CheckedForm = Annotated[dict, Depends(checked_form)]

@@ -1,10 +1,14 @@
 """Turning errors into what a person or a client can act on."""
 from __future__ import annotations
 
+import logging
 import re
+import secrets
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+log = logging.getLogger("beacon.web")
 
 
 FIELD_PREFIX = re.compile(r"^([a-z_][a-z0-9_.]*): (.+)$", re.DOTALL)
@@ -38,3 +42,33 @@ def render_error(request: Request, status: int, message: str):
 
 def as_html(content: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(content, status_code=status)
+
+
+UNEXPECTED_TITLE = "Sorry, there is a problem with the service"
+
+
+def unexpected_error(request: Request, exc: BaseException) -> Response:
+    """A failure nothing else handled: logged here, with its traceback, under a new reference; the
+    person or client is shown only that reference. The exception's message, class and traceback
+    can name tables, columns, SQL and file paths, and a record's values."""
+    reference = secrets.token_hex(4).upper()
+    user = getattr(request.state, "user", None)
+    log.error("unexpected error, reference %s: %s %s (user %s)", reference, request.method, request.url.path,
+              getattr(user, "username", "not signed in"), exc_info=(type(exc), exc, exc.__traceback__))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": f"Something went wrong in Beacon. If it happens again, report it quoting "
+                                       f"reference {reference}.", "reference": reference}, status_code=500)
+    message = (f"Try again later. If it happens again, tell your service desk what you were doing and quote "
+               f"reference {reference}.")
+    try:
+        # Not render(): it reads the session and the user's navigation, which may be what failed.
+        from beacon.web.deps import TEMPLATES
+
+        html = TEMPLATES.get_template("error.html").render(
+            request=request, user=None, csrf_token="", navigation=[], subnavigation=None, errors={}, values={},
+            title=UNEXPECTED_TITLE, message=message)
+    except Exception:  # noqa: BLE001 - the page about a failure must not fail
+        log.exception("the error page for reference %s could not be rendered", reference)
+        html = (f"<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{UNEXPECTED_TITLE} – "
+                f"Beacon</title></head><body><h1>{UNEXPECTED_TITLE}</h1><p>{message}</p></body></html>")
+    return HTMLResponse(html, status_code=500)

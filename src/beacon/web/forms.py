@@ -1,11 +1,16 @@
 """Turn GOV.UK form fields into API-shaped dicts, and API error paths back into form fields."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from beacon.rules.clocks import LONDON
+from pydantic import ValidationError
 
+from beacon.rules.clocks import LONDON
+from beacon.web.errors import field_errors
 
 
 class FormError(ValueError):
@@ -57,11 +62,63 @@ def collect(*parsers) -> dict[str, str]:
     return errors
 
 
-def to_form_errors(api_errors: dict[str, str], field_map: dict[str, str]) -> dict[str, str]:
-    """Rename API error paths to the form's field names, with a sentence-case message."""
-    out = {}
-    for path, message in api_errors.items():
-        field = field_map.get(path, path.split(".")[-1])
-        label = field.replace("_", " ").replace("-", " ")
-        out.setdefault(field, message if message[:1].isupper() else f"{label.capitalize()}: {message}")
+@dataclass(frozen=True)
+class Field:
+    """How one API error path is shown on a form: the form field it belongs to, its label in a
+    sentence, the message when it was left empty, and messages for particular API messages."""
+    name: str
+    label: str = ""
+    enter: str = ""
+    says: tuple[tuple[str, str], ...] = ()
+    bare: bool = False  # the API's message alone, capitalised, without the label
+
+    def sentence(self, message: str) -> str:
+        if self.enter and ("at least 1 character" in message or message == "Field required"):
+            return self.enter
+        for needle, text in self.says:
+            if needle in message:
+                return text
+        if message[:1].isupper() and not message.startswith(LIBRARY_WORDING):
+            return message
+        if self.bare:
+            return message[:1].upper() + message[1:]
+        label = self.label or self.name.replace("_", " ").replace("-", " ").capitalize()
+        return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+# Messages pydantic writes for a type rather than for a person: shown after the field's label.
+LIBRARY_WORDING = ("String", "Input", "Value", "List", "Field required")
+
+Fields = Mapping[str, "Field | str"] | Callable[[str], Field]
+
+
+def _field_for(path: str, fields: Fields) -> Field:
+    if callable(fields):
+        return fields(path)
+    found = fields.get(path)
+    if isinstance(found, Field):
+        return found
+    return Field(found or path.split(".")[-1])
+
+
+def form_errors(problem: Exception | Mapping[str, str], fields: Fields = MappingProxyType({}),
+                prefix: str = "") -> dict[str, str]:
+    """The one way an invalid submission becomes a form's error summary: the API's error paths
+    (from a pydantic ValidationError, a service's Invalid, or a dict of them) renamed to the
+    form's fields, one GOV.UK-style sentence each, first problem per field kept."""
+    out: dict[str, str] = {}
+    for path, message in api_errors(problem).items():
+        field = _field_for(path, fields)
+        out.setdefault(prefix + field.name, field.sentence(message))
     return out
+
+
+def api_errors(problem: Exception | Mapping[str, str]) -> dict[str, str]:
+    if isinstance(problem, ValidationError):
+        return field_errors(problem.errors())  # type: ignore[arg-type]
+    if isinstance(problem, Mapping):
+        return dict(problem)
+    errors = getattr(problem, "errors", None)
+    if isinstance(errors, Mapping):
+        return dict(errors)
+    raise TypeError(f"{type(problem).__name__} carries no field errors")

@@ -61,8 +61,9 @@ SECTIONS = (
         ("/ppu/work-items", "PPU work queue", {Role.PPU}),
         ("/incidents/closure-audit", "Closure audit", {Role.SUPERVISOR}),
     )),
-    Section("Inspection", ("/inspections", "/national", "/practice"), _pages(
+    Section("Inspection", ("/inspections", "/live-grades", "/national", "/practice"), _pages(
         ("/inspections", "Inspections", READERS),
+        ("/live-grades", "Live grades", READERS),
         ("/national", "National picture", READERS),
         ("/practice", "Developing practice", READERS),
     )),

@@ -9,8 +9,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import PersonIn
-from beacon.schemas import Day, Id, Strict, Version
+from beacon.people.schemas import PersonIn
+from beacon.schemas import Day, DivisionRef, PersonRef, Strict, Version, ref
+
+ChildReferralRef = ref("child_referral")
 
 
 
@@ -41,10 +43,10 @@ STEP_LABELS = {
 class CaseIn(Strict):
     """Open a case: from a referral (``referral_id``), or for a concern about a child already
     recorded (``child_id``) or new (``child``)."""
-    referral_id: Id | None = None
-    child_id: Id | None = None
+    referral_id: ChildReferralRef | None = None
+    child_id: PersonRef | None = None
     child: PersonIn | None = None
-    division_id: Id | None = None
+    division_id: DivisionRef | None = None
     concern: Concern | None = Field(default=None, description="Required unless opened from a referral, "
                                                                "whose concern is used when left out")
 

@@ -19,15 +19,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from beacon import rules
-from beacon.access.audit import note, require
+from beacon.access.audit import check_version, load_for, note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.access.references import resolve
 from beacon.cases.child_protection import decisions as rules_of
 from beacon.cases.child_protection import schedule
 from beacon.cases.child_protection.agreement import Agreement, agreement
-from beacon.cases.child_protection.case_schemas import CaseIn, CaseStep, ClosureIn, DecisionIn, JointDecisionIn, StepIn
-from beacon.cases.child_protection.models import ChildCase, ChildCaseReview, ChildDecision, ChildReferral, PoliceProtection
+from beacon.cases.child_protection.case_schemas import (
+    CaseIn,
+    CaseStep,
+    ClosureIn,
+    DecisionIn,
+    JointDecisionIn,
+    StepIn,
+)
 from beacon.cases.child_protection.children import child_of, division_for_new
-from beacon.errors import Conflict, Invalid, NotFound
+from beacon.cases.child_protection.models import (
+    ChildCase,
+    ChildCaseReview,
+    ChildDecision,
+    PoliceProtection,
+)
+from beacon.errors import Conflict, Invalid
 from beacon.people.models import Person
 from beacon.rules.clocks import LONDON
 
@@ -72,11 +85,9 @@ def open_case_of_child(session: Session, child_id: int, division_id: int) -> Chi
 
 def open_case(session: Session, user: Principal, data: CaseIn, now: datetime) -> ChildCase:
     """Open a case for a child, from a referral or a concern. A child has one open case per division."""
-    referral = None
-    if data.referral_id is not None:
-        referral = session.get(ChildReferral, data.referral_id)
-        if referral is None:
-            raise Invalid({"referral_id": f"no child referral {data.referral_id}"})
+    named = resolve(session, user, data)
+    referral = named.get("referral_id")
+    if referral is not None:
         if data.division_id is not None and data.division_id != referral.division_id:
             raise Invalid({"division_id": "a case opened from a referral belongs to the referral's division"})
         division_id = referral.division_id
@@ -86,7 +97,7 @@ def open_case(session: Session, user: Principal, data: CaseIn, now: datetime) ->
     if referral is not None:
         child = session.get(Person, referral.child_id)
     else:
-        child = child_of(session, data.child_id, data.child)
+        child = child_of(session, named.get("child_id"), data.child, at=now)
         session.flush()
     if child.id is not None and (existing := open_case_of_child(session, child.id, division_id)) is not None:
         raise Conflict(f"this child already has an open case in the division (case {existing.id}); "
@@ -99,12 +110,7 @@ def open_case(session: Session, user: Principal, data: CaseIn, now: datetime) ->
 # --- reading -----------------------------------------------------------------------------
 
 def _load(session: Session, user: Principal, case_id: int, action: Action) -> ChildCase:
-    case = session.get(ChildCase, case_id)
-    if case is None:
-        note(session, user, action.value, RECORD, case_id, "not_found")
-        raise NotFound(f"no child protection case {case_id}")
-    require(session, user, action, RECORD, case_id, case.division_id)
-    return case
+    return load_for(session, user, RECORD, case_id, action)
 
 
 def get_case(session: Session, user: Principal, case_id: int) -> ChildCase:
@@ -166,10 +172,8 @@ def caseload(session: Session, user: Principal, today: date, division_id: int | 
 
 # --- changing ----------------------------------------------------------------------------
 
-def _check_version(case: ChildCase, version: int) -> None:
-    if case.version != version:
-        raise Conflict(f"case {case.id} was changed by someone else (you had version {version}, it is now "
-                       f"version {case.version}); reload it and try again", case.version)
+def _check_version(case, version: int) -> None:
+    check_version(case, version, f"case {case.id}")
 
 
 def _check_open(case: ChildCase) -> None:

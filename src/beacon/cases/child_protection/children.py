@@ -2,12 +2,14 @@
 (a person already known, or one named for the first time)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from beacon.access.policy import Principal
-from beacon.cases.domestic_abuse import repository as da_repo
-from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Invalid
+from beacon.org import repository as org_repo
+from beacon.people import repository as people_repo
 from beacon.people.models import Location, Person
 
 
@@ -16,17 +18,20 @@ def division_for_new(session: Session, user: Principal, requested: int | None, w
     division_id = requested or user.division_id
     if division_id is None:
         raise Invalid({"division_id": f"choose the division the {what} belongs to"})
-    if da_repo.fetch_division(session, division_id) is None:
+    if org_repo.fetch_division(session, division_id) is None:
         raise Invalid({"division_id": f"no division {division_id}"})
     return division_id
 
 
-def child_of(session: Session, child_id: int | None, named, home: Location | None = None) -> Person:
-    """The known person ``child_id``, or a new person from ``named`` (forename, surname, date of
-    birth, gender)."""
-    if child_id is not None:
-        child = da_repo.fetch_person(session, child_id)
-        if child is None:
-            raise Invalid({"child_id": f"no person {child_id}"})
-        return child
-    return mp_repo.add_person(session, named.forename, named.surname, named.date_of_birth, named.gender, home)
+def child_of(session: Session, known: Person | None, named, home: Location | None = None,
+             at: datetime | None = None, field: str = "child_id") -> Person:
+    """The known person (already resolved through ``beacon.access.references``, so the user may
+    read them), or a new person from ``named`` (forename, surname, date of birth, gender). A known
+    person born 18 or more years before ``at`` is not a child: Invalid naming ``field``."""
+    if known is not None:
+        age = known.age_on(at.date()) if at is not None else None
+        if age is not None and age >= 18:
+            raise Invalid({field: f"this person was {age} at the time: a child protection record is for someone "
+                                  "under 18"})
+        return known
+    return people_repo.add_person(session, named.forename, named.surname, named.date_of_birth, named.gender, home)

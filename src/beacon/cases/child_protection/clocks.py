@@ -27,11 +27,15 @@ Conventions:
 """
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
 from beacon import rules
-from beacon.rules.clocks import LONDON, add_working_days, working_day_deadline
+from beacon.rules.clocks import (
+    LONDON,
+    add_months,
+    add_working_days,
+    working_day_deadline,
+)
 
 __all__ = [
     "add_months",
@@ -42,25 +46,6 @@ __all__ = [
     "next_review_due",
     "referral_acknowledgement_due",
 ]
-
-
-
-def add_months(d: date, n: int) -> date:
-    """``d`` plus ``n`` calendar months (``n`` may be negative), clamped to the month's last day.
-
-    31 January 2007 + 1 month = 28 February 2007; 31 January 2008 + 1 month = 29 February
-    2008; 29 February 2008 + 12 months = 28 February 2009; 31 March + 1 month = 30 April.
-    """
-    if isinstance(d, datetime) or not isinstance(d, date):
-        raise TypeError(f"d must be a date (not a datetime), got {type(d).__name__}")
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
-    months = d.year * 12 + (d.month - 1) + n
-    year, month = divmod(months, 12)
-    month += 1
-    if not 1 <= year <= 9999:
-        raise OverflowError(f"{d.isoformat()} + {n} months is outside the supported years")
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def _date(value: object, name: str) -> date:

@@ -18,7 +18,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from beacon.cases.child_protection.agreement import Agreement, decision_consistent, unknown_criteria
+from beacon.cases.child_protection.agreement import (
+    Agreement,
+    decision_consistent,
+    unknown_criteria,
+)
 
 SPECIALIST, UNIFORM = "specialist", "uniform"
 INVESTIGATORS = {SPECIALIST: "a specialist child abuse investigator", UNIFORM: "a uniformed officer"}

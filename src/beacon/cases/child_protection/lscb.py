@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.access.references import resolve
 from beacon.cases.child_protection.cases import today_of
-from beacon.cases.child_protection.clocks import add_months
 from beacon.cases.child_protection.lscb_schemas import LscbMeetingIn
 from beacon.cases.child_protection.models import LscbMeeting
 from beacon.errors import Conflict, Invalid
 from beacon.org.models import Neighbourhood, PartnerBody, Section, Ward
+from beacon.rules.clocks import add_months
 
 RECORD = "lscb_meeting"
 LSCB = "lscb"
@@ -64,8 +65,8 @@ def visible_lscbs(session: Session, user: Principal) -> list[PartnerBody]:
 
 
 def record_meeting(session: Session, user: Principal, data: LscbMeetingIn, now: datetime) -> LscbMeeting:
-    body = session.get(PartnerBody, data.lscb_id)
-    if body is None or body.kind != LSCB:
+    body = resolve(session, user, data)["lscb_id"]
+    if body.kind != LSCB:
         raise Invalid({"lscb_id": f"no LSCB {data.lscb_id}"})
     _require_for(session, user, Action.CREATE, body.id, lscb_divisions(session).get(body.id, frozenset()))
     if data.held_on > today_of(now):

@@ -6,13 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.schemas import Day, Id, Strict
-
+from beacon.schemas import Day, PartnerRef, Strict
 
 
 class LscbMeetingIn(Strict):
     """A meeting of a Local Safeguarding Children Board, and whether the police were represented."""
-    lscb_id: Id
+    lscb_id: PartnerRef
     held_on: Day
     police_attended: bool
     attendee: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = Field(

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from beacon.access.records import PersonLink, RecordType, column, declare
 from beacon.db import Base, UTCDateTime
+from beacon.org.roles import Role
 
 
 class ChildReferral(Base):
@@ -105,3 +116,28 @@ class LscbMeeting(Base):
     held_on: Mapped[date] = mapped_column(Date)
     police_attended: Mapped[bool] = mapped_column(Boolean)
     attendee: Mapped[str] = mapped_column(String(120), default="")
+
+
+def _other_agency(_session, user, referral: ChildReferral) -> str | None:
+    # two councils can share a division: a partner sees only what was sent to its own agency
+    if user.role is Role.PARTNER and (referral.partner_id != user.partner_id or referral.delivery != "delivered"):
+        return "sent to another agency"
+    return None
+
+
+def _case_division(session, protection: PoliceProtection) -> int | None:
+    # police protection belongs to the division of its case; one without a case is force-wide
+    case = session.get(ChildCase, protection.case_id) if protection.case_id else None
+    return case.division_id if case else None
+
+
+declare(RecordType("child_referral", "child referral", ChildReferral, column("division_id"),
+                   guard=_other_agency,
+                   people=(PersonLink(ChildReferral.child_id, ChildReferral.division_id,
+                                      where=lambda user: (ChildReferral.partner_id == user.partner_id
+                                                          if user.role is Role.PARTNER else None)),)))
+declare(RecordType("child_case", "child protection case", ChildCase, column("division_id"),
+                   people=(PersonLink(ChildCase.child_id, ChildCase.division_id),)))
+declare(RecordType("police_protection", "police protection", PoliceProtection, _case_division,
+                   people=(PersonLink(PoliceProtection.child_id, ChildCase.division_id,
+                                      join=lambda stmt: stmt.join(ChildCase, ChildCase.id == PoliceProtection.case_id)),)))

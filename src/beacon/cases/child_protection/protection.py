@@ -18,18 +18,23 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from beacon.access.audit import note, require
+from beacon.access.audit import load_for, note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.access.references import resolve
 from beacon.cases.child_protection import cases
-from beacon.cases.child_protection.models import ChildCase, PoliceProtection
-from beacon.cases.child_protection.protection_schemas import DesignatedReviewIn, ProtectionIn, ProtectionOut
 from beacon.cases.child_protection.children import child_of, division_for_new
-from beacon.cases.missing_persons.schemas import not_after
-from beacon.errors import Conflict, Forbidden, Invalid, NotFound
+from beacon.cases.child_protection.models import ChildCase, PoliceProtection
+from beacon.cases.child_protection.protection_schemas import (
+    DesignatedReviewIn,
+    ProtectionIn,
+    ProtectionOut,
+)
+from beacon.errors import Conflict, Forbidden, Invalid
 from beacon.org.models import Staff, User
 from beacon.org.roles import Rank
 from beacon.people import redact as redaction
 from beacon.people.models import Person
+from beacon.people.schemas import not_after
 
 RECORD = "police_protection"
 DESIGNATED_RANKS = frozenset({Rank.INSP, Rank.DI, Rank.CI, Rank.DCI, Rank.SUPT, Rank.CH_SUPT, Rank.ACC, Rank.DCC,
@@ -45,11 +50,9 @@ def division_of(session: Session, protection: PoliceProtection) -> int | None:
 def record(session: Session, user: Principal, data: ProtectionIn, now: datetime) -> PoliceProtection:
     """Record a child taken into police protection, in the case given or the child's open case
     in the division (opened if there is none)."""
-    case = None
-    if data.case_id is not None:
-        case = session.get(ChildCase, data.case_id)
-        if case is None:
-            raise Invalid({"case_id": f"no child protection case {data.case_id}"})
+    named = resolve(session, user, data)
+    case = named.get("case_id")
+    if case is not None:
         if data.child_id is not None and data.child_id != case.child_id:
             raise Invalid({"child_id": f"case {case.id} is about another child"})
         if data.child is not None:
@@ -63,7 +66,7 @@ def record(session: Session, user: Principal, data: ProtectionIn, now: datetime)
     if errors := not_after(now, data, "taken_at"):
         raise Invalid(errors)
     if case is None:
-        child = child_of(session, data.child_id, data.child)
+        child = child_of(session, named.get("child_id"), data.child, at=data.taken_at)
         if data.child_id is not None:
             case = cases.open_case_of_child(session, child.id, division_id)
         if case is None:
@@ -79,12 +82,7 @@ def record(session: Session, user: Principal, data: ProtectionIn, now: datetime)
 
 
 def _load(session: Session, user: Principal, protection_id: int, action: Action) -> PoliceProtection:
-    protection = session.get(PoliceProtection, protection_id)
-    if protection is None:
-        note(session, user, action.value, RECORD, protection_id, "not_found")
-        raise NotFound(f"no police protection {protection_id}")
-    require(session, user, action, RECORD, protection_id, division_of(session, protection))
-    return protection
+    return load_for(session, user, RECORD, protection_id, action)
 
 
 def get_protection(session: Session, user: Principal, protection_id: int) -> PoliceProtection:
@@ -154,10 +152,10 @@ def review(session: Session, user: Principal, protection_id: int, data: Designat
 def present(session: Session, user: Principal, protection: PoliceProtection) -> ProtectionOut:
     child = session.get(Person, protection.child_id)
     officer = session.get(Staff, protection.designated_officer_id) if protection.designated_officer_id else None
-    redact = redaction.for_reader(user.pseudonymised, [child])
+    redact = redaction.for_reader(user.pseudonymised, [child], places=redaction.linked_places([child]))
     return ProtectionOut(
         id=protection.id, child_id=protection.child_id,
-        child_name=f"Person {protection.child_id:07d}" if user.pseudonymised or child is None else child.full_name,
+        child_name=redaction.pseudonym(protection.child_id) if user.pseudonymised or child is None else child.full_name,
         case_id=protection.case_id, division_id=division_of(session, protection), taken_at=protection.taken_at,
         taken_by=protection.taken_by, notes=redact(protection.notes), awaiting_review=protection.designated_review_at is None,
         designated_officer=officer.display_name if officer else None,

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import Moment, PersonIn
-from beacon.schemas import Id, Strict
+from beacon.people.schemas import Moment, PersonIn
+from beacon.schemas import DivisionRef, PersonRef, Strict, ref
+
+ChildCaseRef = ref("child_case")
 
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 
@@ -16,10 +18,10 @@ class ProtectionIn(Strict):
     """A child taken into police protection: the child (``child_id``, ``child``, or the child of
     ``case_id``), when, and the circumstances. Without a case, one is opened in the division:
     the local authority must then make enquiries (Children Act 1989 s47(1)(b))."""
-    case_id: Id | None = None
-    child_id: Id | None = None
+    case_id: ChildCaseRef | None = None
+    child_id: PersonRef | None = None
     child: PersonIn | None = None
-    division_id: Id | None = None
+    division_id: DivisionRef | None = None
     taken_at: Moment
     notes: Notes
 

@@ -6,7 +6,7 @@ follow up... a busy officer could record on ORIS that the form has been sent but
 actually do so". Here:
 
 * A referral is created automatically when a domestic abuse risk form records children in the
-  household (:func:`refer_children_for_form`), and for any child-protection concern
+  household (:func:`refer_household`), and for any child-protection concern
   (:func:`refer_concern`).
 * :func:`send` is the only code that sets ``sent_at``: it delivers the referral to the
   partner's Beacon inbox and stamps ``sent_at`` and the acknowledgement clock in the same
@@ -27,13 +27,17 @@ Monmouthshire) therefore shares one inbox until users are linked to partner bodi
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from beacon.access.audit import note, require
+from beacon.access.audit import check_version, load_for, note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.access.records import people_named, places_named
+from beacon.access.references import resolve
+from beacon.cases.child_protection.children import child_of, division_for_new
 from beacon.cases.child_protection.clocks import referral_acknowledgement_due
 from beacon.cases.child_protection.models import ChildReferral
 from beacon.cases.child_protection.schemas import (
@@ -43,16 +47,13 @@ from beacon.cases.child_protection.schemas import (
     ReferralIn,
     ReferralOut,
     ResendIn,
-    UnreferredForm,
 )
-from beacon.cases.child_protection.children import child_of, division_for_new
-from beacon.cases.domestic_abuse import repository as da_repo
-from beacon.cases.domestic_abuse.models import RiskForm
-from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
+from beacon.org import repository as org_repo
 from beacon.org.models import PartnerBody, User
 from beacon.org.roles import Role
 from beacon.people import redact as redaction
+from beacon.people import repository as people_repo
 from beacon.people.models import Location, Person
 
 RECORD = "child_referral"
@@ -93,66 +94,106 @@ def send(session: Session, referral: ChildReferral, now: datetime) -> ChildRefer
     return referral
 
 
+class OtherCouncil(Exception):
+    """The child lives in a council the division's children's social care does not cover."""
+
+
 def _partner(session: Session, division_id: int, home: Location | None) -> PartnerBody | None:
-    prefer = da_repo.authority_of_ward(session, home.ward_id) if home is not None else None
-    return da_repo.partner_for_division(session, division_id, da_repo.CHILDRENS_SOCIAL_CARE, prefer)
+    """The children's social care of the council where the child lives, if the division covers it;
+    the division's first council's when where the child lives is not known. A referral is never
+    delivered to a council the child does not live in (OtherCouncil)."""
+    prefer = org_repo.authority_of_ward(session, home.ward_id) if home is not None else None
+    if prefer is not None and prefer not in org_repo.division_authorities(session, division_id):
+        raise OtherCouncil(prefer)
+    return org_repo.partner_for_division(session, division_id, org_repo.CHILDRENS_SOCIAL_CARE, prefer)
 
 
-def refer_children_for_form(session: Session, user: Principal, form: RiskForm, victim: Person,
-                            children: list[Person], home: Location | None, now: datetime) -> list[ChildReferral]:
+def _council_name(session: Session, authority_id: int) -> str:
+    from beacon.org.models import LocalAuthority
+
+    authority = session.get(LocalAuthority, authority_id)
+    return authority.name if authority else f"council {authority_id}"
+
+
+@dataclass(frozen=True)
+class Household:
+    """Where children in a household come to notice: a domestic abuse risk form (its id, level,
+    division, log and the count of children the officer recorded), passed as plain values so
+    child protection needs nothing of the domestic abuse domain (``beacon.workflows.risk_forms``)."""
+    risk_form_id: int
+    division_id: int
+    level: str
+    incident_id: int | None
+    children_in_household: int
+
+
+def refer_household(session: Session, user: Principal, source: Household, victim: Person,
+                    children: list[Person], home: Location | None, now: datetime) -> list[ChildReferral]:
     """The referrals a risk form with children in the household creates, each sent at once:
     one per child listed, or one for the children of the victim's household when none is
     named. None when the division has no children's social care partner: the form then shows
     on the supervisor's list as "children not referred"."""
-    if form.children_in_household <= 0:
+    if source.children_in_household <= 0:
         return []
-    require(session, user, Action.CREATE, RECORD, "", form.division_id)
-    partner = _partner(session, form.division_id, home)
+    require(session, user, Action.CREATE, RECORD, "", source.division_id)
+    try:
+        partner = _partner(session, source.division_id, home)
+    except OtherCouncil as other:
+        note(session, user, "create", RECORD, "", "failed", f"risk form {source.risk_form_id}: the household lives in "
+             f"{_council_name(session, other.args[0])}, which the division's children's social care does not cover")
+        return []
     if partner is None:
-        note(session, user, "create", RECORD, "", "failed", f"risk form {form.id}: no children's social care partner")
+        note(session, user, "create", RECORD, "", "failed",
+             f"risk form {source.risk_form_id}: no children's social care partner")
         return []
-    n = form.children_in_household
-    where = f"domestic abuse risk form {form.id}, {form.final_level} risk"
+    n = source.children_in_household
+    where = f"domestic abuse risk form {source.risk_form_id}, {source.level} risk"
     if children:
         targets = [(child, f"Child living in the household of {victim.full_name}, where domestic abuse happened: "
                            f"{where}. {n} child{'ren' if n != 1 else ''} in the household.") for child in children]
     else:
-        unnamed = mp_repo.add_person(session, "Unnamed child", victim.surname, None, "unknown",
-                                     home or victim.home_location)
+        unnamed = people_repo.add_person(session, "Unnamed child", victim.surname, None, "unknown",
+                                         home or victim.home_location)
         targets = [(unnamed, f"{n} child{'ren' if n != 1 else ''} living in the household of {victim.full_name}, "
                              f"where domestic abuse happened (not yet named): {where}.")]
     out = []
     for child, concern in targets:
         session.flush()
-        referral = ChildReferral(child_id=child.id, division_id=form.division_id, partner_id=partner.id,
-                                 risk_form_id=form.id, incident_id=form.incident_id, concern=concern,
+        referral = ChildReferral(child_id=child.id, division_id=source.division_id, partner_id=partner.id,
+                                 risk_form_id=source.risk_form_id, incident_id=source.incident_id, concern=concern,
                                  created_at=now, created_by=user.display_name or user.username, delivery=QUEUED,
                                  delivery_error="")
         session.add(referral)
         session.flush()
         send(session, referral, now)
-        note(session, user, "create", RECORD, referral.id, detail=f"form={form.id} delivery={referral.delivery}")
+        note(session, user, "create", RECORD, referral.id,
+             detail=f"form={source.risk_form_id} delivery={referral.delivery}")
         out.append(referral)
     return out
 
 
 def refer_concern(session: Session, user: Principal, data: ReferralIn, now: datetime) -> ChildReferral:
     """A referral for any child-protection concern, created and sent at once."""
+    named = resolve(session, user, data)
     division_id = division_for_new(session, user, data.division_id, "referral")
     require(session, user, Action.CREATE, RECORD, "", division_id)
-    if data.incident_id is not None and da_repo.fetch_incident(session, data.incident_id) is None:
-        raise Invalid({"incident_id": f"no incident {data.incident_id}"})
-    home = (mp_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
+    home = (people_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
             if data.home else None)
-    child = child_of(session, data.child_id, data.child, home)
+    child = child_of(session, named.get("child_id"), data.child, home, now)
     if data.partner_id is not None:
-        serving = {body.id: body for _, body in da_repo.partners_by_division(
-            session, da_repo.CHILDRENS_SOCIAL_CARE, division_id)}
+        serving = {body.id: body for _, body in org_repo.partners_by_division(
+            session, org_repo.CHILDRENS_SOCIAL_CARE, division_id)}
         if data.partner_id not in serving:
             raise Invalid({"partner_id": "choose the children's social care of a council in the referral's division"})
         partner = serving[data.partner_id]
     else:
-        partner = _partner(session, division_id, home or child.home_location)
+        try:
+            partner = _partner(session, division_id, home or child.home_location)
+        except OtherCouncil as other:
+            raise Invalid({"home" if data.home else "child_id": (
+                f"the child lives in {_council_name(session, other.args[0])}, which this division's children's "
+                "social care does not cover: make the referral in the child's own division, or phone that "
+                "council's children's services")}) from None
     if partner is None:
         raise Invalid({"division_id": "no children's social care partner is recorded for this division; "
                                       "ask the administrator to add one, and phone the referral through meanwhile"})
@@ -170,11 +211,7 @@ def refer_concern(session: Session, user: Principal, data: ReferralIn, now: date
 # --- reading -----------------------------------------------------------------------------
 
 def _load(session: Session, user: Principal, referral_id: int, action: Action) -> ChildReferral:
-    referral = session.get(ChildReferral, referral_id)
-    if referral is None:
-        note(session, user, action.value, RECORD, referral_id, "not_found")
-        raise NotFound(f"no child referral {referral_id}")
-    require(session, user, action, RECORD, referral_id, referral.division_id)
+    referral = load_for(session, user, RECORD, referral_id, action)
     if user.role is Role.PARTNER and referral.partner_id != user.partner_id:
         # another agency's referral (two councils can share a division)
         note(session, user, action.value, RECORD, referral_id, "denied", "sent to another agency")
@@ -187,9 +224,7 @@ def _load(session: Session, user: Principal, referral_id: int, action: Action) -
 
 
 def _check_version(referral: ChildReferral, version: int) -> None:
-    if referral.version != version:
-        raise Conflict(f"referral {referral.id} was changed by someone else (you had version {version}, it is now "
-                       f"version {referral.version}); reload it and try again", referral.version)
+    check_version(referral, version, f"referral {referral.id}")
 
 
 def get_referral(session: Session, user: Principal, referral_id: int) -> ChildReferral:
@@ -331,13 +366,8 @@ def supervisor_lists(session: Session, user: Principal, now: datetime) -> dict[s
     failed = [r for r in open_ if r.delivery == FAILED]
     queued = [r for r in open_ if r.delivery == QUEUED]
     awaiting = [r for r in open_ if r.delivery == DELIVERED and r not in overdue]
-    forms = select(RiskForm).where(RiskForm.children_in_household > 0,
-                                   ~exists().where(ChildReferral.risk_form_id == RiskForm.id))
-    if s.division_ids is not None:
-        forms = forms.where(RiskForm.division_id.in_(s.division_ids))
-    unreferred = list(session.scalars(forms.order_by(RiskForm.completed_at).limit(500)))
     note(session, user, "list", RECORD, "", detail="supervisor ids=" + ",".join(str(r.id) for r in open_))
-    return {"overdue": overdue, "failed": failed, "queued": queued, "awaiting": awaiting, "unreferred": unreferred}
+    return {"overdue": overdue, "failed": failed, "queued": queued, "awaiting": awaiting}
 
 
 # --- presenting --------------------------------------------------------------------------
@@ -355,9 +385,23 @@ def status_of(referral: ChildReferral, now: datetime) -> str:
 
 
 def _household(session: Session, referral: ChildReferral) -> list[Person]:
-    """The victim and perpetrator of the risk form a referral came from (its text names them)."""
-    form = session.get(RiskForm, referral.risk_form_id) if referral.risk_form_id else None
-    return [session.get(Person, i) for i in ((form.victim_id, form.perpetrator_id) if form else ()) if i]
+    """The people the risk form a referral came from names (its text names them)."""
+    return [session.get(Person, i) for i in people_named(session, "da_form", referral.risk_form_id)]
+
+
+def _incident_place(session: Session, referral: ChildReferral) -> Location | None:
+    places = places_named(session, "incident", referral.incident_id)
+    return session.get(Location, places[0]) if places else None
+
+
+def text_redactor(session: Session, referral: ChildReferral, pseudonymised: bool, child: Person | None = None):
+    """What a reader sees of a referral's free text (its concern and outcome): for a
+    pseudonymised reader, the child's and the household's names and their homes, and the
+    incident's place, withheld."""
+    if not pseudonymised:
+        return redaction.unchanged
+    people = [child or session.get(Person, referral.child_id), *_household(session, referral)]
+    return redaction.redactor(people, places=redaction.linked_places(people, _incident_place(session, referral)))
 
 
 def present(session: Session, referral: ChildReferral, now: datetime,
@@ -366,10 +410,10 @@ def present(session: Session, referral: ChildReferral, now: datetime,
     partner = session.get(PartnerBody, referral.partner_id)
     home = child.home_location if child else None
     status = status_of(referral, now)
-    redact = redaction.for_reader(pseudonymised, [child, *_household(session, referral)] if pseudonymised else ())
+    redact = text_redactor(session, referral, pseudonymised, child)
     return ReferralOut(
         id=referral.id, version=referral.version, child_id=referral.child_id,
-        child_name=(f"Person {referral.child_id:07d}" if pseudonymised else child.full_name),
+        child_name=(redaction.pseudonym(referral.child_id) if pseudonymised else child.full_name),
         child_date_of_birth=(None if pseudonymised or child.date_of_birth is None
                              else child.date_of_birth.isoformat()),
         child_address=None if pseudonymised or home is None else home.label,
@@ -382,15 +426,7 @@ def present(session: Session, referral: ChildReferral, now: datetime,
         status=status, status_label=STATUS_LABELS[status])
 
 
-def unreferred_out(session: Session, form: RiskForm, pseudonymised: bool = False) -> UnreferredForm:
-    victim = session.get(Person, form.victim_id)
-    return UnreferredForm(risk_form_id=form.id, division_id=form.division_id,
-                          victim_name=f"Person {form.victim_id:07d}" if pseudonymised else victim.full_name,
-                          children_in_household=form.children_in_household, completed_at=form.completed_at,
-                          reason="no children's social care partner is recorded for the division")
-
-
 __all__ = ["acknowledge", "escalate", "escalate_overdue", "for_form", "get_referral", "has_inbox", "inbox",
-           "list_referrals", "present", "record_outcome", "refer_children_for_form", "refer_concern", "resend",
-           "send", "status_of", "supervisor_lists", "unreferred_out"]
+           "list_referrals", "present", "record_outcome", "refer_household", "Household", "refer_concern", "resend",
+           "send", "status_of", "supervisor_lists", "text_redactor"]
 

@@ -11,8 +11,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
-from beacon.schemas import Id, Strict
+from beacon.people.schemas import PersonIn, PlaceIn
+from beacon.schemas import (
+    DivisionRef,
+    IncidentRef,
+    PartnerRef,
+    PersonRef,
+    Strict,
+    Version,
+)
 
 Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
 Outcome = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
@@ -31,13 +38,13 @@ STATUS_LABELS = {
 
 class ReferralIn(Strict):
     """A child-protection concern about a child, referred to children's social care."""
-    child_id: Id | None = None
+    child_id: PersonRef | None = None
     child: PersonIn | None = None
     home: PlaceIn | None = None
-    division_id: Id | None = None
-    partner_id: Id | None = Field(default=None, description=(
+    division_id: DivisionRef | None = None
+    partner_id: PartnerRef | None = Field(default=None, description=(
         "The children's social care to send it to; by default, the one for the council where the child lives"))
-    incident_id: Id | None = None
+    incident_id: IncidentRef | None = None
     concern: Concern
 
     @model_validator(mode="after")
@@ -49,17 +56,17 @@ class ReferralIn(Strict):
 
 class AcknowledgeIn(Strict):
     """The partner acknowledges the referral; it may record its decision at the same time."""
-    version: Id
+    version: Version
     outcome: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
 
 
 class OutcomeIn(Strict):
-    version: Id
+    version: Version
     outcome: Outcome
 
 
 class ResendIn(Strict):
-    version: Id
+    version: Version
 
 
 class ReferralOut(BaseModel):
@@ -93,24 +100,6 @@ class ReferralOut(BaseModel):
 class ReferralList(BaseModel):
     as_of: datetime
     items: list[ReferralOut]
-
-
-class UnreferredForm(BaseModel):
-    risk_form_id: int
-    division_id: int
-    victim_name: str
-    children_in_household: int
-    completed_at: datetime
-    reason: str
-
-
-class SupervisorListsOut(BaseModel):
-    as_of: datetime
-    overdue: list[ReferralOut]
-    failed: list[ReferralOut]
-    queued: list[ReferralOut]
-    awaiting: list[ReferralOut]
-    unreferred_forms: list[UnreferredForm]
 
 
 class EscalationOut(BaseModel):

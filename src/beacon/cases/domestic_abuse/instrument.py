@@ -278,3 +278,15 @@ def level(instrument: Instrument, score: Score | int) -> Level:
         if band.min_score <= value and (band.max_score is None or value <= band.max_score):
             return band.level
     raise AssertionError("validated bands cover every score")  # pragma: no cover
+
+
+def instrument_by_id(instrument_id: str) -> Instrument:
+    found = instruments().get(instrument_id)
+    if found is None:
+        raise InstrumentError(f"no risk identification instrument {instrument_id!r} is shipped")
+    return found
+
+
+def current_instrument(settings: Mapping[str, object]) -> Instrument:
+    """The force's instrument (setting ``da.instrument``; DASH 2009 by default)."""
+    return instrument_by_id(str(settings["da.instrument"]))

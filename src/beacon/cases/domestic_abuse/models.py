@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from beacon.access.records import PersonLink, RecordType, column, declare
 from beacon.db import Base, UTCDateTime
 
 
@@ -69,3 +70,11 @@ class MaracAction(Base):
     owner_agency: Mapped[str] = mapped_column(String(120))
     due_on: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+declare(RecordType("da_form", "domestic abuse risk form", RiskForm, column("division_id"),
+                   people=(PersonLink(RiskForm.victim_id, RiskForm.division_id),
+                           PersonLink(RiskForm.perpetrator_id, RiskForm.division_id))))
+declare(RecordType("marac", "MARAC referral", MaracReferral, column("division_id"),
+                   people=(PersonLink(MaracReferral.victim_id, MaracReferral.division_id),
+                           PersonLink(MaracReferral.perpetrator_id, MaracReferral.division_id))))

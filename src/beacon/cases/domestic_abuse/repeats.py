@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
-from beacon.cases.incidents.models import DOMESTIC, PPU_CLOSINGS, Incident, IncidentPerson
+from beacon.cases.incidents.models import (
+    DOMESTIC,
+    PPU_CLOSINGS,
+    Incident,
+    IncidentPerson,
+)
 from beacon.people.models import Location
 
 RECORD = "incident"

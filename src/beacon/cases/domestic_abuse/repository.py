@@ -15,11 +15,7 @@ from beacon.cases.domestic_abuse.models import (
     RiskForm,
 )
 from beacon.cases.incidents.models import Incident, IncidentPerson
-from beacon.org.models import Division, Neighbourhood, PartnerBody, Section, Ward
 from beacon.people.models import Person
-
-MARAC = "marac"
-CHILDRENS_SOCIAL_CARE = "childrens_social_care"
 
 
 def fetch_form(session: Session, form_id: int) -> RiskForm | None:
@@ -30,23 +26,8 @@ def fetch_person(session: Session, person_id: int) -> Person | None:
     return session.get(Person, person_id)
 
 
-def persons_by_id(session: Session, ids: set[int]) -> dict[int, Person]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
-
-
 def fetch_incident(session: Session, incident_id: int) -> Incident | None:
     return session.get(Incident, incident_id)
-
-
-def fetch_division(session: Session, division_id: int) -> Division | None:
-    return session.get(Division, division_id)
-
-
-def divisions(session: Session) -> list[Division]:
-    return list(session.scalars(select(Division).order_by(Division.code)))
 
 
 def latest_form_for_victim(session: Session, victim_id: int) -> RiskForm | None:
@@ -133,58 +114,6 @@ def referral_ids_for_forms(session: Session, form_ids: list[int]) -> dict[int, i
 
 def fetch_referral(session: Session, referral_id: int) -> MaracReferral | None:
     return session.get(MaracReferral, referral_id)
-
-
-def division_authorities(session: Session, division_id: int) -> list[int]:
-    """The local authorities whose wards lie in the division, in id order."""
-    stmt = (select(Ward.local_authority_id).distinct()
-            .join(Neighbourhood, Neighbourhood.id == Ward.neighbourhood_id)
-            .join(Section, Section.id == Neighbourhood.section_id)
-            .where(Section.division_id == division_id))
-    return sorted(session.scalars(stmt))
-
-
-def partners_by_division(session: Session, kind: str, division_id: int | None = None) -> list[tuple[int, PartnerBody]]:
-    """(division id, partner body) for every partner body of ``kind`` serving a division (only
-    ``division_id``'s when given), by division then name."""
-    stmt = (select(Section.division_id, PartnerBody).distinct()
-            .join(Ward, Ward.local_authority_id == PartnerBody.local_authority_id)
-            .join(Neighbourhood, Neighbourhood.id == Ward.neighbourhood_id)
-            .join(Section, Section.id == Neighbourhood.section_id)
-            .where(PartnerBody.kind == kind).order_by(Section.division_id, PartnerBody.name))
-    if division_id is not None:
-        stmt = stmt.where(Section.division_id == division_id)
-    return [(d, body) for d, body in session.execute(stmt)]
-
-
-def authority_of_ward(session: Session, ward_id: int | None) -> int | None:
-    if ward_id is None:
-        return None
-    return session.scalar(select(Ward.local_authority_id).where(Ward.id == ward_id))
-
-
-def partner_for_division(session: Session, division_id: int, kind: str,
-                         prefer_authority: int | None = None) -> PartnerBody | None:
-    """The partner body of ``kind`` for one of the division's local authorities: the one for
-    ``prefer_authority`` (the household's authority) when the division covers it, else the
-    first authority's. None when the division has none (as the report found for MARAC)."""
-    authorities = division_authorities(session, division_id)
-    if not authorities:
-        return None
-    bodies = list(session.scalars(select(PartnerBody).where(PartnerBody.kind == kind,
-                                                            PartnerBody.local_authority_id.in_(authorities))
-                                  .order_by(PartnerBody.id)))
-    if not bodies:
-        return None
-    for body in bodies:
-        if prefer_authority is not None and body.local_authority_id == prefer_authority:
-            return body
-    by_authority = {b.local_authority_id: b for b in reversed(bodies)}
-    return next(by_authority[a] for a in authorities if a in by_authority)
-
-
-def fetch_partner(session: Session, partner_id: int | None) -> PartnerBody | None:
-    return session.get(PartnerBody, partner_id) if partner_id is not None else None
 
 
 def referrals_for_division(session: Session, division_id: int, limit: int = 200) -> list[MaracReferral]:

@@ -21,9 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from beacon.cases.child_protection.clocks import add_months
 from beacon.cases.domestic_abuse.instrument import LEVELS, Level
-from beacon.rules.clocks import LONDON
+from beacon.rules.clocks import LONDON, add_months
 
 __all__ = [
     "CRITERIA",

@@ -8,8 +8,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from beacon.cases.missing_persons.schemas import PersonIn, PlaceIn
-from beacon.schemas import Day, Id, Strict
+from beacon.people.schemas import PersonIn, PlaceIn
+from beacon.schemas import (
+    Day,
+    DivisionRef,
+    IncidentRef,
+    PersonRef,
+    Strict,
+    Version,
+    ref,
+)
+
+MaracReferralRef = ref("marac")
 
 Level = Literal["standard", "medium", "high"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -23,7 +33,7 @@ MAX_CHILDREN = 20
 
 class PartyIn(Strict):
     """Someone already recorded (``person_id``) or a new person (``person``): one of the two."""
-    person_id: Id | None = None
+    person_id: PersonRef | None = None
     person: PersonIn | None = None
 
     @model_validator(mode="after")
@@ -37,18 +47,18 @@ class RiskFormIn(Strict):
     """The first officer's risk identification. ``answers`` maps each question id of the force's
     instrument to true (yes) or false (no); every question must be answered. The score and the
     level are computed from the answers, never sent."""
-    victim_id: Id | None = None
+    victim_id: PersonRef | None = None
     victim: PersonIn | None = None
-    perpetrator_id: Id | None = None
+    perpetrator_id: PersonRef | None = None
     perpetrator: PersonIn | None = None
     home: PlaceIn | None = None
-    incident_id: Id | None = None
+    incident_id: IncidentRef | None = None
     answers: dict[QuestionId, bool | None] = Field(max_length=100)
     children_in_household: int = Field(default=0, ge=0, le=MAX_CHILDREN)
     children: list[PartyIn] = Field(default_factory=list, max_length=MAX_CHILDREN)
     judged_level: Level | None = None
     judgement_reason: Reason = ""
-    division_id: Id | None = None
+    division_id: DivisionRef | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -63,7 +73,7 @@ class RiskFormIn(Strict):
 
 class ReviewIn(Strict):
     """The DVO's review. ``judged_level`` may raise the level above the score's, never lower it."""
-    version: Id
+    version: Version
     notes: Notes
     judged_level: Level | None = None
     judgement_reason: Reason = ""
@@ -72,14 +82,14 @@ class ReviewIn(Strict):
 class ReferIn(Strict):
     """Refer the form's case to MARAC. When no published criterion applies, a professional
     judgement reason (the DVO judges the risk high) is the only way to refer."""
-    version: Id
+    version: Version
     judgement_reason: Reason = ""
 
 
 class MeetingIn(Strict):
     held_on: Day
     agencies_present: list[Agency] = Field(min_length=1, max_length=40)
-    referral_ids: list[Id] = Field(default_factory=list, max_length=200)
+    referral_ids: list[MaracReferralRef] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="after")
     def _dates(self):
@@ -89,7 +99,7 @@ class MeetingIn(Strict):
 
 
 class ActionIn(Strict):
-    referral_id: Id
+    referral_id: MaracReferralRef
     text: ActionText
     owner_agency: Agency
     due_on: Day | None = None
@@ -132,6 +142,7 @@ class RiskFormSummary(BaseModel):
     children_in_household: int
     supersedes_id: int | None
     marac_referral_id: int | None
+    referred_to_marac: bool = False   # whether or not the reader may see the referral
 
 
 class ChildReferralBrief(BaseModel):

@@ -19,20 +19,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from beacon.access.audit import note, require
+from beacon.access.audit import check_version, load_for, note, require
 from beacon.access.policy import Action, Principal, scope
-from beacon.cases.child_protection import referrals as child_referrals
+from beacon.access.references import resolve
 from beacon.cases.domestic_abuse import repository as repo
 from beacon.cases.domestic_abuse import rules
 from beacon.cases.domestic_abuse.instrument import (
     LEVELS,
     Instrument,
-    InstrumentError,
-    instruments,
+    current_instrument,
     level,
     score,
 )
@@ -44,27 +43,19 @@ from beacon.cases.domestic_abuse.models import (
 )
 from beacon.cases.domestic_abuse.schemas import (
     ActionIn,
-    ActionOut,
-    AnswerOut,
-    BacklogRow,
     BenchmarkOut,
     BenchmarkRow,
-    ChildReferralBrief,
     CriterionOut,
-    MaracReferralOut,
     MeetingIn,
-    MeetingOut,
     PartyIn,
     ReferIn,
     ReviewIn,
     RiskFormIn,
-    RiskFormOut,
-    RiskFormSummary,
 )
-from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Conflict, Invalid, NotFound
+from beacon.org import repository as org_repo
 from beacon.org.models import Division, PartnerBody
-from beacon.people import redact as redaction
+from beacon.people import repository as people_repo
 from beacon.people.models import Location, Person
 from beacon.rules.clocks import LONDON
 
@@ -80,18 +71,6 @@ CRITERION_LABELS = {
 LEVEL_LABELS = {"standard": "Standard", "medium": "Medium", "high": "High"}
 
 
-# --- the instrument ----------------------------------------------------------------------
-
-def instrument_by_id(instrument_id: str) -> Instrument:
-    found = instruments().get(instrument_id)
-    if found is None:
-        raise InstrumentError(f"no risk identification instrument {instrument_id!r} is shipped")
-    return found
-
-
-def current_instrument(settings: Mapping[str, object]) -> Instrument:
-    """The force's instrument (setting ``da.instrument``; DASH 2009 by default)."""
-    return instrument_by_id(str(settings["da.instrument"]))
 
 
 def _rank(value: str) -> int:
@@ -105,14 +84,12 @@ def age_days(completed_at: datetime, as_of: datetime) -> int:
 
 # --- the first officer's form ------------------------------------------------------------
 
-def _person(session: Session, field: str, person_id: int | None, new, home: Location | None) -> Person | None:
-    if person_id is not None:
-        person = repo.fetch_person(session, person_id)
-        if person is None:
-            raise Invalid({field: f"no person {person_id}"})
-        return person
+def _person(session: Session, named: Mapping[str, object], field: str, new, home: Location | None) -> Person | None:
+    """The person named in ``field`` (already resolved, so readable by the user), or a new one."""
+    if field in named:
+        return named[field]  # type: ignore[return-value]
     if new is not None:
-        return mp_repo.add_person(session, new.forename, new.surname, new.date_of_birth, new.gender, home)
+        return people_repo.add_person(session, new.forename, new.surname, new.date_of_birth, new.gender, home)
     return None
 
 
@@ -149,23 +126,41 @@ def _judgement(computed: str, judged: str | None, reason: str, floor: str | None
     return (judged if _rank(judged) > _rank(computed) else None), final
 
 
+def _refused_lowering(session: Session, user: Principal, action: str, form_id: object, errors: Mapping[str, str],
+                      about: str) -> None:
+    """A judgement lowering the risk level below what the instrument gives (or below an earlier
+    judgement) is refused under ``da.professional_judgement``; it is also what a supervisor wants
+    to know someone tried, so the refusal is written to the access log with who, which form and
+    why, not only returned as a 422."""
+    if "judged_level" in errors:
+        note(session, user, action, RECORD, form_id, "refused",
+             f"lowering the risk level refused ({about}): judged_level {errors['judged_level']}")
+
+
+@dataclass(frozen=True)
+class NewForm:
+    """A recorded form and its household, for the flow that refers the children
+    (``beacon.workflows.risk_forms.submit_risk_form``)."""
+    form: RiskForm
+    victim: Person
+    children: list[Person]
+    home: Location | None
+
+
 def create_form(session: Session, user: Principal, settings: Mapping[str, object], data: RiskFormIn,
-                now: datetime) -> RiskForm:
+                now: datetime) -> NewForm:
     """Record the first officer's risk form: scored at once with the force's instrument; a
     judged level may raise it (with the reason); a new form for a victim who has one already
-    supersedes it (reassessment); children in the household are referred to children's social
-    care in the same transaction."""
+    supersedes it (reassessment). Referring the children is the workflow's step, in the same
+    transaction."""
     inst = current_instrument(settings)
-    incident = None
-    if data.incident_id is not None:
-        incident = repo.fetch_incident(session, data.incident_id)
-        if incident is None:
-            raise Invalid({"incident_id": f"no incident {data.incident_id}"})
+    named = resolve(session, user, data)
+    incident = named.get("incident_id")
     division_id = data.division_id or (incident.division_id if incident else None) or user.division_id
     if division_id is None:
         raise Invalid({"division_id": "choose the division the form belongs to"})
     require(session, user, Action.CREATE, RECORD, "", division_id)
-    if repo.fetch_division(session, division_id) is None:
+    if org_repo.fetch_division(session, division_id) is None:
         raise Invalid({"division_id": f"no division {division_id}"})
     answers, errors = _answers(inst, data.answers)
     computed = judged = final = None
@@ -176,15 +171,18 @@ def create_form(session: Session, user: Principal, settings: Mapping[str, object
             judged, final = _judgement(computed, data.judged_level, data.judgement_reason)
         except Invalid as exc:
             errors.update(exc.errors)
+            _refused_lowering(session, user, "create", "", exc.errors,
+                              f"new form, victim {data.victim_id or 'new'}, incident {data.incident_id or 'none'}, "
+                              f"division {division_id}, score {sc.value}")
     if data.victim_id is not None and data.victim_id == data.perpetrator_id:
         errors["perpetrator_id"] = "is the victim"
     if errors:
         raise Invalid(errors)
-    home = (mp_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
+    home = (people_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
             if data.home else None)
-    victim = _person(session, "victim_id", data.victim_id, data.victim, home)
-    perpetrator = _person(session, "perpetrator_id", data.perpetrator_id, data.perpetrator, None)
-    children = [_child(session, i, c, home or victim.home_location) for i, c in enumerate(data.children)]
+    victim = _person(session, named, "victim_id", data.victim, home)
+    perpetrator = _person(session, named, "perpetrator_id", data.perpetrator, None)
+    children = [_child(session, named, i, c, home or victim.home_location) for i, c in enumerate(data.children)]
     session.flush()
     previous = repo.latest_form_for_victim(session, victim.id) if data.victim_id is not None else None
     form = RiskForm(incident_id=data.incident_id, victim_id=victim.id,
@@ -199,29 +197,24 @@ def create_form(session: Session, user: Principal, settings: Mapping[str, object
     session.flush()
     note(session, user, "create", RECORD, form.id,
          detail=f"score={form.score} level={form.final_level}" + (f" supersedes={previous.id}" if previous else ""))
-    child_referrals.refer_children_for_form(session, user, form, victim, children, home or victim.home_location, now)
-    return form
+    return NewForm(form, victim, children, home or victim.home_location)
 
 
-def _child(session: Session, index: int, party: PartyIn, home: Location | None) -> Person:
-    person = _person(session, f"children.{index}.person_id", party.person_id, party.person, home)
+def _child(session: Session, named: Mapping[str, object], index: int, party: PartyIn, home: Location | None) -> Person:
+    person = _person(session, named, f"children.{index}.person_id", party.person, home)
     assert person is not None  # PartyIn requires one of the two
     return person
 
 
 def _load(session: Session, user: Principal, form_id: int, action: Action, record: str = RECORD) -> RiskForm:
-    form = repo.fetch_form(session, form_id)
-    if form is None:
-        note(session, user, action.value, record, form_id, "not_found")
-        raise NotFound(f"no domestic abuse risk form {form_id}")
-    require(session, user, action, record, form_id, form.division_id)
-    return form
+    found = load_for(session, user, RECORD, form_id, action)
+    if record != RECORD:   # a form's MARAC referral is checked as MARAC's record, at the form's division
+        require(session, user, action, record, form_id, found.division_id)
+    return found
 
 
-def _check_version(form: RiskForm, version: int) -> None:
-    if form.version != version:
-        raise Conflict(f"risk form {form.id} was changed by someone else (you had version {version}, it is now "
-                       f"version {form.version}); reload it, check their change, then save again", form.version)
+def _check_version(form, version: int) -> None:
+    check_version(form, version, f"risk form {form.id}")
 
 
 def get_form(session: Session, user: Principal, form_id: int) -> RiskForm:
@@ -237,7 +230,13 @@ def review_form(session: Session, user: Principal, form_id: int, data: ReviewIn,
     if form.reviewed_at is not None:
         raise Conflict(f"risk form {form.id} was reviewed by {form.reviewed_by} already", form.version)
     if data.judged_level is not None:
-        judged, final = _judgement(form.computed_level, data.judged_level, data.judgement_reason, form.final_level)
+        try:
+            judged, final = _judgement(form.computed_level, data.judged_level, data.judgement_reason,
+                                       form.final_level)
+        except Invalid as exc:
+            _refused_lowering(session, user, "review", form_id, exc.errors,
+                              f"DVO review, score {form.score}, level {form.final_level}")
+            raise
         if final != form.final_level:
             form.judged_level, form.final_level = judged, final
             form.judgement_reason = data.judgement_reason
@@ -281,7 +280,7 @@ def backlog(session: Session, as_of: datetime, user: Principal | None = None) ->
         require(session, user, Action.READ, RECORD)
     counts = repo.backlog_counts(session, s or _FORCE, as_of)
     out = []
-    for d in repo.divisions(session):
+    for d in org_repo.divisions(session):
         if s is not None and s.division_ids is not None and d.id not in s.division_ids:
             continue
         n, oldest = counts.get(d.id, (0, None))
@@ -385,7 +384,7 @@ def refer(session: Session, user: Principal, settings: Mapping[str, object], for
                                            f"{crit.callouts_12m} call-out(s) in 12 months against a threshold of "
                                            f"{crit.threshold}, no referral in the last 12 months): give the reason "
                                            "your professional judgement is that the risk is high, to refer"})
-    marac = repo.partner_for_division(session, form.division_id, repo.MARAC)
+    marac = org_repo.partner_for_division(session, form.division_id, org_repo.MARAC)
     referral = MaracReferral(risk_form_id=form.id, victim_id=form.victim_id, perpetrator_id=form.perpetrator_id,
                              division_id=form.division_id, marac_id=marac.id if marac else None,
                              criteria=json.dumps(crit.met), is_repeat="repeat" in crit.met, referred_at=now,
@@ -419,11 +418,11 @@ class DivisionMarac:
 def division_marac(session: Session, user: Principal, division_id: int) -> DivisionMarac:
     """A division's MARAC: its referrals (including those made while the division has no
     MARAC), meetings and actions."""
-    division = repo.fetch_division(session, division_id)
+    division = org_repo.fetch_division(session, division_id)
     if division is None:
         raise NotFound(f"no division {division_id}")
     require(session, user, Action.READ, MARAC_RECORD, "", division_id)
-    marac = repo.partner_for_division(session, division_id, repo.MARAC)
+    marac = org_repo.partner_for_division(session, division_id, org_repo.MARAC)
     referrals = repo.referrals_for_division(session, division_id)
     meetings = repo.meetings_for_marac(session, marac.id) if marac else []
     actions = repo.actions_for_meetings(session, [m.id for m in meetings])
@@ -433,13 +432,16 @@ def division_marac(session: Session, user: Principal, division_id: int) -> Divis
 
 def add_meeting(session: Session, user: Principal, division_id: int, data: MeetingIn) -> MaracMeeting:
     require(session, user, Action.CREATE, MARAC_RECORD, "", division_id)
-    marac = repo.partner_for_division(session, division_id, repo.MARAC)
+    named = resolve(session, user, data)
+    marac = org_repo.partner_for_division(session, division_id, org_repo.MARAC)
     if marac is None:
         raise Invalid({"division_id": "there is no MARAC in this division"})
     referrals = []
-    for rid in dict.fromkeys(data.referral_ids):
-        referral = repo.fetch_referral(session, rid)
-        if referral is None or referral.division_id != division_id or referral.marac_id != marac.id:
+    for i, rid in enumerate(data.referral_ids):
+        referral = named[f"referral_ids.{i}"]
+        if referral in referrals:
+            continue
+        if referral.division_id != division_id or referral.marac_id != marac.id:
             raise Invalid({"referral_ids": f"referral {rid} is not one of this MARAC's referrals"})
         referrals.append(referral)
     meeting = MaracMeeting(marac_id=marac.id, held_on=data.held_on,
@@ -458,10 +460,9 @@ def add_action(session: Session, user: Principal, meeting_id: int, data: ActionI
     meeting = repo.fetch_meeting(session, meeting_id)
     if meeting is None:
         raise NotFound(f"no MARAC meeting {meeting_id}")
-    referral = repo.fetch_referral(session, data.referral_id)
-    if referral is None or referral.meeting_id != meeting.id:
-        require(session, user, Action.CREATE, MARAC_RECORD, f"meeting/{meeting_id}",
-                referral.division_id if referral else user.division_id)
+    referral = resolve(session, user, data)["referral_id"]
+    require(session, user, Action.CREATE, MARAC_RECORD, f"meeting/{meeting_id}", referral.division_id)
+    if referral.meeting_id != meeting.id:
         raise Invalid({"referral_id": "was not discussed at this meeting"})
     require(session, user, Action.CREATE, MARAC_RECORD, f"meeting/{meeting_id}", referral.division_id)
     action = MaracAction(meeting_id=meeting.id, referral_id=referral.id, text=data.text,
@@ -491,7 +492,7 @@ def marac_divisions(session: Session, user: Principal) -> list[tuple[Division, P
     s = scope(user, MARAC_RECORD)
     if not s.allowed:
         require(session, user, Action.READ, MARAC_RECORD)
-    return [(d, repo.partner_for_division(session, d.id, repo.MARAC)) for d in repo.divisions(session)
+    return [(d, org_repo.partner_for_division(session, d.id, org_repo.MARAC)) for d in org_repo.divisions(session)
             if s.division_ids is None or d.id in s.division_ids]
 
 
@@ -510,8 +511,8 @@ def benchmark(session: Session, year: int, settings: Mapping[str, object] | None
     until = datetime(year + 1, 1, 1, tzinfo=LONDON)
     counts = repo.referral_counts(session, since, until)
     rows = []
-    for d in repo.divisions(session):
-        has_marac = repo.partner_for_division(session, d.id, repo.MARAC) is not None
+    for d in org_repo.divisions(session):
+        has_marac = org_repo.partner_for_division(session, d.id, org_repo.MARAC) is not None
         rows.append(_bench_row(d.id, d.name, d.population, counts.get(d.id, 0), share, has_marac))
     force = _bench_row(None, "Force", sum(r.population for r in rows), sum(counts.values()), share,
                        bool(rows) and all(r.has_marac for r in rows))
@@ -534,97 +535,3 @@ def _bench_row(division_id: int | None, name: str, population: int, referrals: i
                         shortfall=round(gap.shortfall, 1), below_benchmark=gap.below_benchmark, has_marac=has_marac)
 
 
-# --- presenting --------------------------------------------------------------------------
-
-def _name(user: Principal, person: Person | None) -> str | None:
-    if person is None:
-        return None
-    return f"Person {person.id:07d}" if user.pseudonymised else person.full_name
-
-
-def answers_out(form: RiskForm) -> list[AnswerOut]:
-    inst = instrument_by_id(form.instrument_id)
-    given = json.loads(form.answers)
-    return [AnswerOut(id=q.id, number=i, text=q.text, answer=given.get(q.id), supplementary=q.supplementary)
-            for i, q in enumerate(inst.questions, start=1)]
-
-
-def summary(session: Session, user: Principal, form: RiskForm, as_of: datetime,
-            referral_id: int | None = None) -> RiskFormSummary:
-    inst = instrument_by_id(form.instrument_id)
-    return RiskFormSummary(
-        id=form.id, version=form.version, victim_id=form.victim_id,
-        victim_name=_name(user, session.get(Person, form.victim_id)),
-        perpetrator_name=_name(user, session.get(Person, form.perpetrator_id) if form.perpetrator_id else None),
-        division_id=form.division_id, incident_id=form.incident_id, instrument_id=form.instrument_id,
-        score=form.score, max_score=inst.max_score, computed_level=form.computed_level,
-        judged_level=form.judged_level, final_level=form.final_level, completed_at=form.completed_at,
-        completed_by=form.completed_by, reviewed_at=form.reviewed_at, age_days=age_days(form.completed_at, as_of),
-        children_in_household=form.children_in_household, supersedes_id=form.supersedes_id,
-        marac_referral_id=referral_id)
-
-
-def summaries(session: Session, user: Principal, forms: list[RiskForm], as_of: datetime) -> list[RiskFormSummary]:
-    referred = repo.referral_ids_for_forms(session, [f.id for f in forms])
-    return [summary(session, user, f, as_of, referred.get(f.id)) for f in forms]
-
-
-def detail(session: Session, user: Principal, settings: Mapping[str, object], form: RiskForm,
-           as_of: datetime) -> RiskFormOut:
-    referral = repo.referral_for_form(session, form.id)
-    crit = criteria_for(session, settings, form)
-    met = json.loads(referral.criteria) if referral else crit.met
-    kids = [] if user.pseudonymised else child_referrals.for_form(session, form.id)
-    partners = {p.id: p.name for p in (session.get(PartnerBody, r.partner_id) for r in kids)}
-    inst = instrument_by_id(form.instrument_id)
-    redact = redaction.for_reader(user.pseudonymised, [session.get(Person, i) for i in
-                                                       (form.victim_id, form.perpetrator_id) if i])
-    return RiskFormOut(
-        **summary(session, user, form, as_of, referral.id if referral else None).model_dump(),
-        instrument_title=inst.title, answers=answers_out(form), judgement_reason=redact(form.judgement_reason),
-        reviewed_by=form.reviewed_by, review_notes=redact(form.review_notes),
-        superseded_by_id=repo.superseded_by(session, form.id), marac_criteria=criteria_out(crit, form, met),
-        child_referrals=[ChildReferralBrief(id=r.id, child_name=session.get(Person, r.child_id).full_name,
-                                            partner_name=partners[r.partner_id], delivery=r.delivery,
-                                            sent_at=r.sent_at, due_at=r.due_at, acknowledged_at=r.acknowledged_at)
-                         for r in kids])
-
-
-def referral_out(session: Session, user: Principal, settings: Mapping[str, object],
-                 referral: MaracReferral) -> MaracReferralOut:
-    form = repo.fetch_form(session, referral.risk_form_id)
-    marac = repo.fetch_partner(session, referral.marac_id)
-    met = json.loads(referral.criteria)
-    crit = criteria_for(session, settings, form)
-    return MaracReferralOut(
-        id=referral.id, risk_form_id=referral.risk_form_id, victim_id=referral.victim_id,
-        victim_name=_name(user, session.get(Person, referral.victim_id)),
-        perpetrator_name=_name(user, session.get(Person, referral.perpetrator_id) if referral.perpetrator_id else None),
-        division_id=referral.division_id, marac_id=referral.marac_id, marac_name=marac.name if marac else None,
-        no_marac_in_division=marac is None, criteria=criteria_out(crit, form, met), is_repeat=referral.is_repeat,
-        referred_at=referral.referred_at, referred_by=referral.referred_by, meeting_id=referral.meeting_id,
-        score=form.score, final_level=form.final_level, judgement_reason=form.judgement_reason,
-        dash=answers_out(form))
-
-
-def action_out(action: MaracAction, today: date) -> ActionOut:
-    return ActionOut(id=action.id, meeting_id=action.meeting_id, referral_id=action.referral_id, text=action.text,
-                     owner_agency=action.owner_agency, due_on=action.due_on, done_at=action.done_at,
-                     overdue=action.done_at is None and action.due_on is not None and action.due_on < today)
-
-
-def meeting_out(session: Session, meeting: MaracMeeting, actions: list[MaracAction], today: date) -> MeetingOut:
-    return MeetingOut(id=meeting.id, marac_id=meeting.marac_id, held_on=meeting.held_on,
-                      agencies_present=json.loads(meeting.agencies_present),
-                      referral_ids=[r.id for r in repo.referrals_in_meeting(session, meeting.id)],
-                      actions=[action_out(a, today) for a in actions if a.meeting_id == meeting.id])
-
-
-def backlog_rows(rows: list[Backlog]) -> list[BacklogRow]:
-    return [BacklogRow(division_id=b.division_id, division_code=b.division_code, division_name=b.division_name,
-                       unreviewed=b.unreviewed, oldest_completed_at=b.oldest_completed_at,
-                       oldest_age_days=b.oldest_age_days) for b in rows]
-
-
-def local_today(at: datetime) -> date:
-    return at.astimezone(LONDON).date()

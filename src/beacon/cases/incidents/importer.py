@@ -34,6 +34,7 @@ from beacon.cases.incidents.models import ImportBatch
 from beacon.cases.incidents.schemas import LogRecord, future_errors
 from beacon.db import utcnow
 from beacon.errors import Invalid
+from beacon.faults import crash_point
 from beacon.schemas import without_control_characters
 
 CSV_COLUMNS = ("log_ref", "received_at", "closed_at", "opening_code", "closing_code", "narrative", "address",
@@ -164,6 +165,10 @@ def _json_rows(binary: BinaryIO) -> Iterator[tuple[int, dict | None, list[tuple[
     except UnicodeDecodeError as exc:
         yield 0, None, [("file", _read_problem(exc, 0))]
         return
+    except RecursionError:   # the parser recurses once per level: 100,000 '[' exhaust the stack
+        yield 0, None, [("file", "is nested too deeply to read: a file of logs is an array of objects, "
+                                 "each holding its fields and a list of people")]
+        return
     if isinstance(data, dict) and set(data) == {"logs"}:
         data = data["logs"]
     if not isinstance(data, list):
@@ -278,6 +283,7 @@ def import_file(session: Session, user: Principal, source: Source, format: str, 
 
     if progress:
         progress("validated", rows)
+    crash_point("import.validated")
     report = ImportReport(0, filename, format, "imported", rows)
     records = iter(kept) if kept is not None else _records_again(source, format)
     batch: list[LogRecord] = []
@@ -287,6 +293,7 @@ def import_file(session: Session, user: Principal, source: Source, format: str, 
         if len(batch) >= batch_size:
             done += _write(session, user, batch, now, resolver, report)
             batch = []
+            crash_point("import.batch")
             if progress:
                 progress("imported", done)
     done += _write(session, user, batch, now, resolver, report)

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from beacon.access.records import PersonLink, RecordType, column, declare
 from beacon.db import Base, UTCDateTime
 
 DOMESTIC = "domestic"
@@ -93,3 +94,10 @@ class ClosureFlag(Base):
     reviewed_by: Mapped[str] = mapped_column(String(80), default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+declare(RecordType("incident", "incident", Incident, column("division_id"), places=(Incident.location_id,),
+                   people=(PersonLink(IncidentPerson.person_id, Incident.division_id,
+                                      join=lambda stmt: stmt.join(Incident, Incident.id == IncidentPerson.incident_id),
+                                      record=IncidentPerson.incident_id),)))
+declare(RecordType("ppu_work", "public protection work item", WorkItem, column("division_id")))

@@ -10,12 +10,11 @@ transaction and in the same shape the hooks write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from beacon.access.models import RecordHistory
@@ -29,11 +28,11 @@ from beacon.cases.incidents.models import (
     WorkItem,
 )
 from beacon.cases.incidents.schemas import address_key, canonical_postcode
+from beacon.db import among, chunks
 from beacon.history import _plain
 from beacon.org.models import Division
 from beacon.people.models import Location, Person
 
-CHUNK = 2000          # keys per IN (…) list
 PRELOAD_AFTER = 50    # address lookups one at a time before reading every location once
 
 INCIDENT = Incident.__table__
@@ -43,21 +42,6 @@ LINK = IncidentPerson.__table__
 WORK = WorkItem.__table__
 WARNING = AddressWarning.__table__
 HISTORY = RecordHistory.__table__
-
-
-def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def among(session: Session, column, values: Sequence):
-    """``column IN (values)``. On PostgreSQL ``column IN (SELECT unnest(:array))``: one parameter
-    rather than thousands, and a semi-join the planner can hash or drive from the index; a plain
-    ``IN (list)`` or ``= ANY(array)`` is checked element by element against every row when a
-    freshly loaded table has no statistics yet (seconds per query at a few hundred thousand rows)."""
-    if _is_postgresql(session):
-        return column.in_(select(func.unnest(bindparam(None, list(values), type_=ARRAY(column.type)))))
-    return column.in_(values)
 
 
 # --- history for Core writes ----------------------------------------------------------------------
@@ -303,14 +287,6 @@ def location(session: Session, location_id: int | None) -> Location | None:
     return session.get(Location, location_id) if location_id else None
 
 
-def locations_by_id(session: Session, ids: Iterable[int]) -> dict[int, Location]:
-    ids = sorted({i for i in ids if i})
-    out: dict[int, Location] = {}
-    for part in chunks(ids):
-        out.update({loc.id: loc for loc in session.scalars(select(Location).where(among(session, Location.id, part)))})
-    return out
-
-
 def _scoped(stmt: Select, column, scope: ListScope) -> Select:
     if not scope.allowed:
         return stmt.where(False)
@@ -426,32 +402,6 @@ def ppu_closures_of(session: Session, person_ids: Sequence[int]) -> list[tuple[i
             .join(INCIDENT, INCIDENT.c.id == LINK.c.incident_id)
             .where(among(session, LINK.c.person_id, part), INCIDENT.c.closing_code.in_(PPU_CLOSINGS),
                    INCIDENT.c.closed_at.is_not(None))).tuples())
-    return out
-
-
-def risk_forms_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
-    """(person id, risk form id, completed at) for domestic abuse risk forms naming these people as
-    victim or perpetrator."""
-    from beacon.cases.domestic_abuse.models import RiskForm
-
-    out = []
-    for part in chunks(sorted(set(person_ids))):
-        for fid, victim, perpetrator, at in session.execute(
-                select(RiskForm.id, RiskForm.victim_id, RiskForm.perpetrator_id, RiskForm.completed_at)
-                .where((among(session, RiskForm.victim_id, part)) | (among(session, RiskForm.perpetrator_id, part)))):
-            for pid in {victim, perpetrator} & set(part):
-                out.append((pid, fid, at))
-    return out
-
-
-def child_referrals_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
-    """(child id, referral id, created at) for referrals to children's social care about these people."""
-    from beacon.cases.child_protection.models import ChildReferral
-
-    out = []
-    for part in chunks(sorted(set(person_ids))):
-        out.extend(session.execute(select(ChildReferral.child_id, ChildReferral.id, ChildReferral.created_at)
-                                   .where(among(session, ChildReferral.child_id, part))).tuples())
     return out
 
 

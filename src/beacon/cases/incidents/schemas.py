@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -21,8 +21,8 @@ from pydantic import (
 )
 
 from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC, PPU_CLOSINGS
-from beacon.cases.missing_persons.schemas import CLOCK_SKEW
 from beacon.people.models import normalise
+from beacon.people.schemas import CLOCK_SKEW
 from beacon.schemas import Day, Strict, Version, iso_moment
 
 ROLES = ("victim", "suspect", "child", "witness", "other")
@@ -41,7 +41,7 @@ def _aware_utc(value: datetime) -> datetime:
         raise ValueError("must include a time zone (for example 2026-11-27T03:15:00+00:00)")
     if not 1900 <= value.year <= 9000:
         raise ValueError("must be a date from 1900 on")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 Moment = Annotated[datetime, BeforeValidator(iso_moment), AfterValidator(_aware_utc)]
@@ -209,6 +209,7 @@ class IncidentOut(BaseModel):
     people: list[PersonOut]
     warnings: list[WarningOut] = Field(description="Warning markers at the log's address, newest first")
     work_item: WorkItemOut | None
+    sent_to_ppu: bool = False   # a work item exists (its details are for those who read work items)
     outcome: Literal["created", "updated", "unchanged", "read"] = "read"
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from beacon.access.audit import note, require
+from beacon.access.audit import load_for, note, require
 from beacon.access.policy import Action, Principal, decide, scope
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents.models import AddressWarning, Incident, WorkItem
@@ -34,7 +34,9 @@ from beacon.cases.incidents.schemas import (
     ppu_kind,
 )
 from beacon.errors import Conflict, Invalid, NotFound
+from beacon.people import repository as people_repo
 from beacon.people.models import Location, Person, normalise
+from beacon.people.redact import pseudonym
 
 RECORD = "incident"
 WORK = "ppu_work"
@@ -300,12 +302,7 @@ def close(session: Session, user: Principal, incident_id: int, data: CloseIn, no
 
 
 def _load(session: Session, user: Principal, incident_id: int, action: Action) -> Incident:
-    incident = repo.fetch_incident(session, incident_id)
-    if incident is None:
-        note(session, user, action.value, RECORD, incident_id, "not_found")
-        raise NotFound(f"no incident {incident_id}")
-    require(session, user, action, RECORD, incident_id, incident.division_id)
-    return incident
+    return load_for(session, user, RECORD, incident_id, action)
 
 
 def get_incident(session: Session, user: Principal, incident_id: int) -> Incident:
@@ -341,13 +338,19 @@ class IncidentDetail:
     people: list[tuple[Person, str]]
     warnings: list[AddressWarning]
     work_item: WorkItem | None
+    sent_to_ppu: bool = False     # a work item exists, whether or not the reader may see it
 
 
-def detail(session: Session, incident: Incident) -> IncidentDetail:
-    """What the incident page and the API show: the log, its people, its work item and every
-    warning at its address (so whoever handles a later incident there sees them)."""
+def detail(session: Session, user: Principal, incident: Incident) -> IncidentDetail:
+    """What the incident page and the API show: the log, its people, every warning at its address
+    (so whoever handles a later incident there sees them), and its public protection work item
+    for those who may read work items (logged); others learn only that one was made."""
+    item = repo.work_item_for(session, incident.id)
+    shown = item if item is not None and decide(user, Action.READ, WORK, item.division_id) else None
+    if shown is not None:
+        note(session, user, "read", WORK, shown.id, detail=f"with log {incident.id}")
     return IncidentDetail(incident, repo.location(session, incident.location_id), repo.people_on(session, incident.id),
-                          warnings_for(session, incident.location_id), repo.work_item_for(session, incident.id))
+                          warnings_for(session, incident.location_id), shown, item is not None)
 
 
 def warnings_for(session: Session, location: Location | int | None) -> list[AddressWarning]:
@@ -364,7 +367,7 @@ def work_queue(session: Session, user: Principal, *, log_ref: str = "", limit: i
     if not s.allowed:
         require(session, user, Action.READ, WORK)
     rows, total = repo.work_queue(session, s, log_ref=log_ref.strip(), limit=limit, offset=offset)
-    places = repo.locations_by_id(session, [i.location_id for _, i in rows])
+    places = people_repo.locations_by_id(session, [i.location_id for _, i in rows])
     note(session, user, "list", WORK, "", detail="queue ids=" + ",".join(str(w.id) for w, _ in rows))
     return rows, total, places
 
@@ -398,7 +401,7 @@ def age_text(seconds: int) -> str:
 
 
 def person_label(person: Person, pseudonymised: bool) -> str:
-    return f"Person {person.id:07d}" if pseudonymised else person.full_name
+    return pseudonym(person.id) if pseudonymised else person.full_name
 
 
 def dob_shown(person: Person, pseudonymised: bool) -> date | None:

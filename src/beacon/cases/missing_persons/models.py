@@ -8,6 +8,7 @@ from enum import Enum
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from beacon.access.records import PersonLink, RecordType, column, declare
 from beacon.db import Base, UTCDateTime
 from beacon.org.models import _enum
 from beacon.org.roles import Vetting
@@ -140,3 +141,9 @@ class EnquiryAction(Base):
     by_name: Mapped[str] = mapped_column(String(160), default="")
     text: Mapped[str] = mapped_column(Text)
     report: Mapped[MissingReport] = relationship(back_populates="actions")
+
+
+declare(RecordType("missing_report", "missing-person report", MissingReport, column("division_id"),
+                   vetting=lambda r: r.vetting_required,
+                   places=(MissingReport.last_seen_location_id, MissingReport.home_location_id),
+                   people=(PersonLink(MissingReport.person_id, MissingReport.division_id, MissingReport.vetting_required),)))

@@ -15,7 +15,7 @@ from beacon.cases.missing_persons.models import (
     id_from_reference,
 )
 from beacon.cases.missing_persons.rules import Episode
-from beacon.people.models import Location, Person, normalise
+from beacon.people.models import Person, normalise
 
 
 def fetch_report(session: Session, report_id: int, *, for_update: bool = False) -> MissingReport | None:
@@ -156,36 +156,6 @@ def episodes(session: Session, scope: ListScope, since: datetime) -> list[Episod
         place = home if from_care and home is not None else seen
         out.append(Episode(rid, pid, place, at))
     return out
-
-
-def locations_by_id(session: Session, ids: list[int]) -> dict[int, Location]:
-    if not ids:
-        return {}
-    return {loc.id: loc for loc in session.scalars(select(Location).where(Location.id.in_(ids)))}
-
-
-def find_or_add_location(session: Session, address: str, postcode: str, kind: str,
-                         division_id: int | None) -> Location:
-    found = session.scalars(select(Location).where(func.lower(Location.address) == address.lower(),
-                                                   Location.postcode == postcode).limit(1)).first()
-    if found:
-        return found
-    loc = Location(address=address, postcode=postcode, kind=kind, division_id=division_id)
-    session.add(loc)
-    return loc
-
-
-def add_person(session: Session, forename: str, surname: str, date_of_birth, gender: str,
-               home: Location | None) -> Person:
-    person = Person(forename=forename, surname=surname, forename_norm=normalise(forename),
-                    surname_norm=normalise(surname), date_of_birth=date_of_birth, gender=gender,
-                    home_location=home)
-    session.add(person)
-    return person
-
-
-def fetch_person(session: Session, person_id: int) -> Person | None:
-    return session.get(Person, person_id)
 
 
 def count_by_grade(session: Session, scope: ListScope, since: datetime, until: datetime) -> dict[RiskGrade, int]:

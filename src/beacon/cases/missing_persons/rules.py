@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from beacon.cases.missing_persons.models import RiskGrade
+from beacon.rules.check import Check
 
 
 def review_interval(grade: RiskGrade, settings: Mapping[str, object]) -> timedelta:
@@ -33,15 +34,6 @@ def pnc_due(reported_at: datetime, settings: Mapping[str, object]) -> datetime:
 
 def return_interview_due(returned_at: datetime, settings: Mapping[str, object]) -> datetime:
     return returned_at + timedelta(hours=int(settings["mp.return_interview_hours"]))
-
-
-@dataclass(frozen=True)
-class Check:
-    rule_id: str
-    title: str
-    applies: bool
-    met: bool
-    detail: str
 
 
 @dataclass(frozen=True)

@@ -2,71 +2,27 @@
 validated with a message that names it; ``extra='forbid'`` rejects unknown fields."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     StringConstraints,
     model_validator,
 )
 
 from beacon.cases.missing_persons.models import Outcome, RiskGrade
-from beacon.schemas import Day, Id, Strict, Version, iso_moment
-
-CLOCK_SKEW = timedelta(minutes=5)
+from beacon.people.schemas import Moment, PersonIn, PlaceIn
+from beacon.schemas import DivisionRef, PersonRef, Strict, Version
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Rationale = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
-Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10,
-                                            pattern=r"^([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})?$")]
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("must include a time zone (for example 2026-11-27T03:15:00+00:00)")
-    try:
-        return value.astimezone(timezone.utc)
-    except OverflowError:
-        raise ValueError("is outside the dates Beacon can hold") from None
-
-
-# "Not in the future" is checked by the service against its clock (``not_after``), since
-# request parsing has no access to it.
-Moment = Annotated[datetime, BeforeValidator(iso_moment), AfterValidator(_aware)]
-
-
-def not_after(now: datetime, model: BaseModel, *fields: str) -> dict[str, str]:
-    """Errors for any of ``fields`` later than ``now`` (allowing a few minutes' clock skew)."""
-    return {name: "cannot be in the future" for name in fields
-            if (value := getattr(model, name)) is not None and value > now + CLOCK_SKEW}
-
-
-class PersonIn(Strict):
-    forename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    surname: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    date_of_birth: Day | None = None
-    gender: Literal["female", "male", "other", "unknown"] = "unknown"
-
-    @model_validator(mode="after")
-    def _dob(self):
-        if self.date_of_birth and self.date_of_birth > date.today():
-            raise ValueError("date_of_birth: cannot be in the future")
-        return self
-
-
-class PlaceIn(Strict):
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=240)]
-    postcode: Postcode = ""
-    kind: Literal["residential", "care_home", "public_place", "hospital", "other"] = "residential"
 
 
 class ReportIn(Strict):
     person: PersonIn | None = None
-    person_id: Id | None = None
+    person_id: PersonRef | None = None
     home: PlaceIn | None = None
     last_seen_place: PlaceIn
     last_seen_at: Moment
@@ -77,13 +33,13 @@ class ReportIn(Strict):
     risk_grade: RiskGrade
     rationale: Rationale
     from_care: bool = False
-    division_id: Id | None = None
+    division_id: DivisionRef | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
         if (self.person is None) == (self.person_id is None):
             raise ValueError("person: give either person (a new person) or person_id (someone already recorded)")
-        reported = self.reported_at or datetime.now(timezone.utc)
+        reported = self.reported_at or datetime.now(UTC)
         if self.last_seen_at > reported:
             raise ValueError("last_seen_at: cannot be after the report was made")
         dob = self.person.date_of_birth if self.person else None

@@ -2,13 +2,15 @@
 review clock, and queues the access-log entry. Web, API and CLI all call these functions."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from beacon.access.audit import note, require
+from beacon.access.audit import check_version, load_for, note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.access.references import resolve
 from beacon.cases.missing_persons import repository as repo
 from beacon.cases.missing_persons import rules
 from beacon.cases.missing_persons.models import (
@@ -27,28 +29,22 @@ from beacon.cases.missing_persons.schemas import (
     ReportIn,
     ReportUpdate,
     ReviewIn,
-    not_after,
 )
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
+from beacon.people import repository as people_repo
 from beacon.people.models import Person
+from beacon.people.schemas import not_after
+from beacon.rules import check
 
 RECORD = "missing_report"
 
 
 def _load(session: Session, user: Principal, report_id: int, action: Action) -> MissingReport:
-    report = repo.fetch_report(session, report_id)
-    if report is None:
-        note(session, user, action.value, RECORD, report_id, "not_found")
-        raise NotFound(f"no missing person report {report_id}")
-    require(session, user, action, RECORD, report_id, report.division_id, report.vetting_required)
-    return report
+    return load_for(session, user, RECORD, report_id, action)
 
 
-def _check_version(report: MissingReport, version: int) -> None:
-    if report.version != version:
-        raise Conflict(f"report {report.reference} was changed by someone else (you had version {version}, "
-                       f"it is now version {report.version}); reload it, check their change, then save again",
-                       report.version)
+def _check_version(report, version: int) -> None:
+    check_version(report, version, f"report {report.reference}")
 
 
 def _reschedule(report: MissingReport, settings: Mapping[str, object]) -> None:
@@ -62,22 +58,21 @@ def _reschedule(report: MissingReport, settings: Mapping[str, object]) -> None:
 def create_report(session: Session, user: Principal, settings: Mapping[str, object], data: ReportIn,
                   now: datetime) -> MissingReport:
     _future_check(now, data, "last_seen_at", "reported_at")
+    named = resolve(session, user, data)
     division_id = data.division_id or user.division_id
     if division_id is None:
         raise Invalid({"division_id": "choose the division the report belongs to"})
     require(session, user, Action.CREATE, RECORD, "", division_id)
-    home = (repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
+    home = (people_repo.find_or_add_location(session, data.home.address, data.home.postcode, data.home.kind, division_id)
             if data.home else None)
     if data.person_id is not None:
-        person = repo.fetch_person(session, data.person_id)
-        if person is None:
-            raise Invalid({"person_id": f"no person {data.person_id}"})
+        person = named["person_id"]
         if person.date_of_birth and person.date_of_birth > data.last_seen_at.date():
             raise Invalid({"last_seen_at": "is before the person's date of birth"})
     else:
         p = data.person
-        person = repo.add_person(session, p.forename, p.surname, p.date_of_birth, p.gender, home)
-    seen = repo.find_or_add_location(session, data.last_seen_place.address, data.last_seen_place.postcode,
+        person = people_repo.add_person(session, p.forename, p.surname, p.date_of_birth, p.gender, home)
+    seen = people_repo.find_or_add_location(session, data.last_seen_place.address, data.last_seen_place.postcode,
                                      data.last_seen_place.kind, division_id)
     reported_at = data.reported_at or now
     age = person.age_on(data.last_seen_at.date())
@@ -172,7 +167,7 @@ def close_report(session: Session, user: Principal, settings: Mapping[str, objec
     if data.closed_at < report.last_seen_at:
         raise Invalid({"closed_at": "cannot be before the person was last seen"})
     found = data.found_place
-    report.found_location = repo.find_or_add_location(session, found.address, found.postcode, found.kind,
+    report.found_location = people_repo.find_or_add_location(session, found.address, found.postcode, found.kind,
                                                       report.division_id)
     report.status, report.closed_at, report.outcome = Status.CLOSED, data.closed_at, data.outcome
     report.found_by = data.found_by
@@ -219,7 +214,7 @@ def supervisor_queue(session: Session, user: Principal, now: datetime, horizon: 
 
 
 def person_episodes(session: Session, user: Principal, person_id: int) -> tuple[Person, list[MissingReport]]:
-    person = repo.fetch_person(session, person_id)
+    person = people_repo.fetch_person(session, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
     s = scope(user, "person")
@@ -233,7 +228,35 @@ def person_episodes(session: Session, user: Principal, person_id: int) -> tuple[
     return person, rows
 
 
-def compliance_for(report: MissingReport, settings: Mapping[str, object], now: datetime) -> list[rules.Check]:
+class Audited(Protocol):
+    """What ``compliance_for`` reads of a report: a ``MissingReport``, or the audit's plain-row facts."""
+    @property
+    def reported_at(self) -> datetime: ...
+
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+    @property
+    def is_child(self) -> bool: ...
+
+    @property
+    def risk_grade(self) -> RiskGrade: ...
+
+    @property
+    def pnc_circulated_at(self) -> datetime | None: ...
+
+    @property
+    def return_interview_offered_at(self) -> datetime | None: ...
+
+    @property
+    def assessments(self) -> Sequence: ...
+
+
+    @property
+    def reviews(self) -> Sequence: ...
+
+
+def compliance_for(report: Audited, settings: Mapping[str, object], now: datetime) -> list[check.Check]:
     grades = [rules.GradeChange(a.assessed_at, a.grade, a.rationale) for a in report.assessments]
     if not grades:
         grades = [rules.GradeChange(report.reported_at, report.risk_grade, "")]
@@ -250,7 +273,7 @@ def repeat_analysis(session: Session, user: Principal, settings: Mapping[str, ob
         require(session, user, Action.READ, RECORD)
     since = now - timedelta(days=int(settings["mp.repeat_window_days"]))
     result = rules.repeats(repo.episodes(session, s, since), since, int(settings["mp.repeat_location_threshold"]))
-    places = repo.locations_by_id(session, [loc for loc, _ in result.locations])
+    places = people_repo.locations_by_id(session, [loc for loc, _ in result.locations])
     note(session, user, "list", RECORD, "", detail="repeat analysis")
     return result, places
 

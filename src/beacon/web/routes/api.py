@@ -1,63 +1,43 @@
 """The JSON API (/api/v1). Each endpoint is a thin call into the library."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
 
-from beacon.access.login import SignInFailed, authenticate, issue_token
-from beacon.access.policy import Principal
-from beacon.cases.missing_persons import service
+from beacon.cases.missing_persons import present, service
 from beacon.cases.missing_persons.models import RiskGrade, Status
-from beacon.cases.missing_persons.schemas import (ActionIn, ClosureIn, Moment, PncIn, Queue, QueueItem, RegradeIn, ReportIn,
-                                                  ReportOut, ReportUpdate, ReviewIn, SearchPage)
-from beacon.errors import BeaconError
-from beacon.web import present
-from beacon.web.deps import api_user, db, force_settings, now
+from beacon.cases.missing_persons.schemas import (
+    ActionIn,
+    ClosureIn,
+    PncIn,
+    Queue,
+    QueueItem,
+    RegradeIn,
+    ReportIn,
+    ReportOut,
+    ReportUpdate,
+    ReviewIn,
+    SearchPage,
+)
+from beacon.people.schemas import Moment
+from beacon.schemas import WholeNumber
+from beacon.web.deps import ApiUser, Db, ForceSettings, Now
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number")]
+RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]
 ERRORS = {400: {"description": "The body could not be read (not UTF-8 JSON)"}, 401: {"description": "Not signed in"}, 403: {"description": "Not allowed"},
           404: {"description": "No such record"}, 409: {"description": "Changed by someone else, or closed"},
           413: {"description": "Body too large"}, 422: {"description": "Invalid input; `errors` names each field"}}
 
 
-class Unauthorised(BeaconError):
-    status = 401
-
-
-class TokenIn(BaseModel):
-    username: Annotated[str, Field(min_length=1, max_length=80)]
-    password: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class TokenOut(BaseModel):
-    token: str
-    token_type: str = "bearer"
-    expires_in_hours: int
-
-
-@router.post("/tokens", response_model=TokenOut, responses=ERRORS)
-def create_token(data: TokenIn, session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-                 settings: dict = Depends(force_settings)):
-    """Exchange a username and password for a bearer token lasting one session."""
-    try:
-        user = authenticate(session, data.username, data.password, at, settings)
-    except SignInFailed as exc:
-        raise Unauthorised(str(exc)) from None
-    hours = int(settings["auth.session_hours"])
-    return TokenOut(token=issue_token(session, user, at, hours), expires_in_hours=hours)
-
-
 @router.get("/missing-persons", response_model=SearchPage, responses=ERRORS)
-def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None = None,
-           grade: RiskGrade | None = None, division_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+def search(*, q: Annotated[str, Query(max_length=100)] = "", status: Status | None = None,
+           grade: RiskGrade | None = None, division_id: Annotated[WholeNumber(1, 2**31 - 1) | None, Query()] = None,
            reported_from: Moment | None = None, reported_to: Moment | None = None,
-           limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-           user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+           limit: Annotated[WholeNumber(1, 200), Query()] = 50, offset: Annotated[WholeNumber(0, 100_000), Query()] = 0,
+           user: ApiUser, session: Db, at: Now):
     """Reports the caller may see, newest first. ``q``: a reference (MP06/000123), a surname
     prefix, or forename and surname prefixes."""
     rows, more = service.search(session, user, q=q, status=status, grade=grade, division_id=division_id,
@@ -67,57 +47,57 @@ def search(q: Annotated[str, Query(max_length=100)] = "", status: Status | None 
 
 
 @router.post("/missing-persons", response_model=ReportOut, status_code=201, responses=ERRORS)
-def create(data: ReportIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def create(*, data: ReportIn, user: ApiUser, session: Db,
+           at: Now, settings: ForceSettings):
     report = service.create_report(session, user, settings, data, at)
     return present.detail(user, report, at, settings)
 
 
 @router.get("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
-def read(report_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-         at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def read(*, report_id: RecordId, user: ApiUser, session: Db,
+         at: Now, settings: ForceSettings):
     return present.detail(user, service.get_report(session, user, report_id), at, settings)
 
 
 @router.patch("/missing-persons/{report_id}", response_model=ReportOut, responses=ERRORS)
-def update(report_id: RecordId, data: ReportUpdate, user: Principal = Depends(api_user),
-           session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def update(*, report_id: RecordId, data: ReportUpdate, user: ApiUser,
+           session: Db, at: Now, settings: ForceSettings):
     """Change the narrative fields. Send the ``version`` you read; a 409 means someone saved first."""
     return present.detail(user, service.update_report(session, user, report_id, data), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/grades", response_model=ReportOut, responses=ERRORS)
-def regrade(report_id: RecordId, data: RegradeIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-            at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def regrade(*, report_id: RecordId, data: RegradeIn, user: ApiUser, session: Db,
+            at: Now, settings: ForceSettings):
     return present.detail(user, service.regrade(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/reviews", response_model=ReportOut, responses=ERRORS)
-def review(report_id: RecordId, data: ReviewIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def review(*, report_id: RecordId, data: ReviewIn, user: ApiUser, session: Db,
+           at: Now, settings: ForceSettings):
     return present.detail(user, service.add_review(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/actions", response_model=ReportOut, responses=ERRORS)
-def action(report_id: RecordId, data: ActionIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-           at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def action(*, report_id: RecordId, data: ActionIn, user: ApiUser, session: Db,
+           at: Now, settings: ForceSettings):
     return present.detail(user, service.add_action(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/pnc", response_model=ReportOut, responses=ERRORS)
-def pnc(report_id: RecordId, data: PncIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-        at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def pnc(*, report_id: RecordId, data: PncIn, user: ApiUser, session: Db,
+        at: Now, settings: ForceSettings):
     return present.detail(user, service.record_pnc(session, user, report_id, data, at), at, settings)
 
 
 @router.post("/missing-persons/{report_id}/closure", response_model=ReportOut, responses=ERRORS)
-def close(report_id: RecordId, data: ClosureIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-          at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def close(*, report_id: RecordId, data: ClosureIn, user: ApiUser, session: Db,
+          at: Now, settings: ForceSettings):
     return present.detail(user, service.close_report(session, user, settings, report_id, data, at), at, settings)
 
 
 @router.get("/supervisor/queue", response_model=Queue, responses=ERRORS)
-def queue(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def queue(*, user: ApiUser, session: Db, at: Now):
     """New high-risk reports not yet reviewed, overdue reviews, and reviews due within two hours."""
     new_high, overdue, due_soon = service.supervisor_queue(session, user, at)
     item = lambda r, why: QueueItem(report=present.summary(user, r, at), reasons=why)  # noqa: E731
@@ -147,8 +127,8 @@ class RepeatsOut(BaseModel):
 
 
 @router.get("/missing-persons-analysis/repeats", response_model=RepeatsOut, responses=ERRORS)
-def repeats(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-            settings: dict = Depends(force_settings),
+def repeats(*, user: ApiUser, session: Db, at: Now,
+            settings: ForceSettings,
             as_of: Moment | None = None):
     """Repeat missing persons and repeat locations in the window before ``as_of`` (default now)."""
     result, places = service.repeat_analysis(session, user, settings, as_of or at)

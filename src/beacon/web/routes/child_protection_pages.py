@@ -9,45 +9,55 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from beacon.access.policy import Action, Principal, decide
-from beacon.cases.child_protection import case_views, cases, lscb, protection
+from beacon.access.policy import Action, decide
+from beacon.cases.child_protection import cases, lscb, protection
+from beacon.cases.child_protection import present as case_views
 from beacon.cases.child_protection.agreement import agreement
-from beacon.cases.child_protection.case_schemas import (STEP_LABELS, CaseIn, CaseStep, ClosureIn, DecisionIn,
-                                                        JointDecisionIn, StepIn)
+from beacon.cases.child_protection.case_schemas import (
+    STEP_LABELS,
+    CaseIn,
+    CaseStep,
+    ClosureIn,
+    DecisionIn,
+    JointDecisionIn,
+    StepIn,
+)
 from beacon.cases.child_protection.lscb_schemas import LscbMeetingIn
-from beacon.cases.child_protection.protection_schemas import DesignatedReviewIn, ProtectionIn
-from beacon.cases.domestic_abuse import repository as da_repo
+from beacon.cases.child_protection.protection_schemas import (
+    DesignatedReviewIn,
+    ProtectionIn,
+)
 from beacon.errors import Conflict, Invalid, NotFound
-from beacon.web.deps import checked_form, current_user, db, now
-from beacon.web.errors import field_errors
-from beacon.web.forms import FormError, collect, parse_date, parse_datetime, to_form_errors
+from beacon.org import repository as org_repo
+from beacon.people import repository as people_repo
+from beacon.web.deps import CheckedForm, CurrentUser, Db, Now
+from beacon.web.forms import (
+    Field,
+    FormError,
+    collect,
+    form_errors,
+    parse_date,
+    parse_datetime,
+)
 from beacon.web.render import render
 from beacon.web.routes.domestic_abuse_pages import form_lists
 
 router = APIRouter(include_in_schema=False)
-DB = Depends(db, scope="function")
 DECISION_KINDS = {"joint": "Joint-investigation decision", "decision": "Record a decision", "closure": "Close the case"}
 
 
-def _message(label: str, message: str) -> str:
-    return message if message[:1].isupper() else f"{label}: {message}"
-
-
-def _errors(api_errors: dict[str, str], fields: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """API error paths → form fields and sentences. ``fields`` maps a path to (field, label);
-    risk factors map to ``factor-<id>``, ``discount-<id>`` and ``reason-<id>``."""
-    out: dict[str, str] = {}
-    for path, message in api_errors.items():
+def _fields(table: dict[str, tuple[str, str]]):
+    """API error paths → form fields, with ``table`` mapping a path to (field, label); risk
+    factors map to ``factor-<id>``, ``discount-<id>`` and ``reason-<id>``."""
+    def field(path: str) -> Field:
         parts = path.split(".")
         if parts[0] == "factors" and len(parts) >= 2:
             kind = {"discounted": "discount", "reason": "reason"}.get(parts[2] if len(parts) > 2 else "", "factor")
-            out.setdefault(f"{kind}-{parts[1]}", _message("Risk factor", message))
-            continue
-        field, label = fields.get(path, (parts[-1], parts[-1].replace("_", " ").capitalize()))
-        out.setdefault(field, _message(label, message))
-    return out
+            return Field(f"{kind}-{parts[1]}", "Risk factor")
+        name, label = table.get(path, (parts[-1], parts[-1].replace("_", " ").capitalize()))
+        return Field(name, label)
+    return field
 
 
 def _int(value: str | None) -> int | None:
@@ -67,17 +77,17 @@ def index():
 
 
 @router.get("/child-protection/cases")
-def caseload_page(request: Request, division_id: int = 0, sort: str = "due", user: Principal = Depends(current_user),
-                  session: Session = DB, at: datetime = Depends(now)):
+def caseload_page(*, request: Request, division_id: int = 0, sort: str = "due", user: CurrentUser,
+                  session: Db, at: Now):
     sort = sort if sort in cases.SORTS else "due"
     division = division_id if 0 < division_id < 2**31 else None
     if division is None and user.division_id is not None:
         division = user.division_id
     today = _today(at)
     rows = cases.caseload(session, user, today, division, sort=sort)
-    children = da_repo.persons_by_id(session, {r.case.child_id for r in rows})
+    children = people_repo.persons_by_id(session, {r.case.child_id for r in rows})
     items = [case_views.summary(user, r.case, children.get(r.case.child_id), today, r.steps) for r in rows]
-    divisions = da_repo.divisions(session)
+    divisions = org_repo.divisions(session)
     return render(request, "child_protection/caseload.html", title="Child protection caseload", items=items,
                   today=today, sort=sort, division_id=division, divisions=divisions,
                   division_names={d.id: d.name for d in divisions}, force_wide=user.division_id is None,
@@ -94,19 +104,19 @@ NEW_FIELDS = {"referral_id": ("referral_id", "Referral number"), "child_id": ("r
 
 def _new_page(request, session, status_code=200, **extra):
     return render(request, "child_protection/new_case.html", status_code=status_code,
-                  title="Open a child protection case", divisions=da_repo.divisions(session), **extra)
+                  title="Open a child protection case", divisions=org_repo.divisions(session), **extra)
 
 
 @router.get("/child-protection/cases/new")
-def new_case_page(request: Request, referral_id: int = 0, user: Principal = Depends(current_user),
-                  session: Session = DB):
+def new_case_page(*, request: Request, referral_id: int = 0, user: CurrentUser,
+                  session: Db):
     values = {"referral_id": str(referral_id)} if 0 < referral_id < 2**31 else {}
     return _new_page(request, session, values=values)
 
 
 @router.post("/child-protection/cases/new")
-def new_case(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-             session: Session = DB, at: datetime = Depends(now)):
+def new_case(*, request: Request, form: CheckedForm, user: CurrentUser,
+             session: Db, at: Now):
     dob: dict = {}
     errors = collect(lambda: dob.update(v=parse_date(form, "dob", "the child's date of birth", required=False)))
     referral = form.get("referral_id", "").strip()
@@ -126,10 +136,8 @@ def new_case(request: Request, form: dict = Depends(checked_form), user: Princip
         case = cases.open_case(session, user, data, at)
     except FormError:
         pass
-    except ValidationError as exc:
-        errors = {**_errors(field_errors(exc.errors()), NEW_FIELDS), **errors}
-    except Invalid as exc:
-        errors = _errors(exc.errors, NEW_FIELDS)
+    except (ValidationError, Invalid) as exc:
+        errors = {**form_errors(exc, _fields(NEW_FIELDS)), **errors}
     except Conflict as exc:
         errors = {"referral_id" if referral else "surname": str(exc)[:1].upper() + str(exc)[1:]}
     else:
@@ -147,20 +155,20 @@ def _case_page(request, session, user, case_id, at, status_code=200, **extra):
     return render(request, "child_protection/case.html", status_code=status_code,
                   title=f"Child protection case {case.id}", case=out, agreement=agreement(),
                   step_labels=STEP_LABELS, steps=list(CaseStep),
-                  division_name=getattr(da_repo.fetch_division(session, case.division_id), "name", ""),
+                  division_name=getattr(org_repo.fetch_division(session, case.division_id), "name", ""),
                   can_update=is_open and bool(decide(user, Action.UPDATE, cases.RECORD, case.division_id)),
                   can_decide=is_open and bool(decide(user, Action.REVIEW, cases.RECORD, case.division_id)), **extra)
 
 
 @router.get("/child-protection/cases/{case_id:int}")
-def case_page(request: Request, case_id: int, done: str = "", user: Principal = Depends(current_user),
-              session: Session = DB, at: datetime = Depends(now)):
+def case_page(*, request: Request, case_id: int, done: str = "", user: CurrentUser,
+              session: Db, at: Now):
     return _case_page(request, session, user, case_id, at, done=done[:20])
 
 
 @router.post("/child-protection/cases/{case_id:int}/steps")
-def step_form(request: Request, case_id: int, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-              session: Session = DB, at: datetime = Depends(now)):
+def step_form(*, request: Request, case_id: int, form: CheckedForm, user: CurrentUser,
+              session: Db, at: Now):
     held: dict = {}
     errors = collect(lambda: held.update(v=parse_date(form, "on", "the date")))
     step = form.get("step", "")
@@ -170,10 +178,8 @@ def step_form(request: Request, case_id: int, form: dict = Depends(checked_form)
         try:
             data = StepIn.model_validate({"version": _int(form.get("version")) or 0, "on": held["v"]})
             cases.record_step(session, user, case_id, CaseStep(step), data, at)
-        except ValidationError as exc:
-            errors = _errors(field_errors(exc.errors()), {"on": ("on", "Date")})
-        except Invalid as exc:
-            errors = _errors(exc.errors, {"on": ("on", "Date")})
+        except (ValidationError, Invalid) as exc:
+            errors = form_errors(exc, {"on": Field("on", "Date")})
         else:
             return RedirectResponse(f"/child-protection/cases/{case_id}?done=step", status_code=303)
     session.rollback()
@@ -208,15 +214,15 @@ def _decision_page(request, session, user, case_id, kind, at, status_code=200, *
 
 
 @router.get("/child-protection/cases/{case_id:int}/decisions/{kind}")
-def decision_page(request: Request, case_id: int, kind: str, user: Principal = Depends(current_user),
-                  session: Session = DB, at: datetime = Depends(now)):
+def decision_page(*, request: Request, case_id: int, kind: str, user: CurrentUser,
+                  session: Db, at: Now):
     return _decision_page(request, session, user, case_id, kind, at)
 
 
 @router.post("/child-protection/cases/{case_id:int}/decisions/{kind}")
-def decision_form(request: Request, case_id: int, kind: str, form: dict = Depends(checked_form),
-                  lists: dict = Depends(form_lists), user: Principal = Depends(current_user), session: Session = DB,
-                  at: datetime = Depends(now)):
+def decision_form(*, request: Request, case_id: int, kind: str, form: CheckedForm,
+                  lists: dict = Depends(form_lists), user: CurrentUser, session: Db,
+                  at: Now):
     if kind not in DECISION_KINDS:
         raise NotFound("no such decision form")
     factors, version = _factors(form), _int(form.get("version")) or 0
@@ -243,10 +249,8 @@ def decision_form(request: Request, case_id: int, kind: str, form: dict = Depend
                 {"version": version, "reason": form.get("reason", ""), "factors": factors}), at)
     except FormError:
         pass
-    except ValidationError as exc:
-        errors = _errors(field_errors(exc.errors()), DECISION_FIELDS)
-    except Invalid as exc:
-        errors = _errors(exc.errors, DECISION_FIELDS)
+    except (ValidationError, Invalid) as exc:
+        errors = form_errors(exc, _fields(DECISION_FIELDS))
     else:
         return RedirectResponse(f"/child-protection/cases/{case_id}?done={kind}", status_code=303)
     session.rollback()
@@ -267,8 +271,8 @@ def _field_order(field: str) -> tuple[int, int]:
 # --- police protection -------------------------------------------------------------------
 
 @router.get("/child-protection/police-protection")
-def protections_page(request: Request, user: Principal = Depends(current_user), session: Session = DB,
-                     at: datetime = Depends(now)):
+def protections_page(*, request: Request, user: CurrentUser, session: Db,
+                     at: Now):
     awaiting = protection.list_protections(session, user, awaiting_review=True)
     reviewed = protection.list_protections(session, user, awaiting_review=False, limit=50)
     return render(request, "child_protection/protections.html", title="Police protection", at=at,
@@ -286,17 +290,17 @@ PROTECTION_FIELDS = {"child": ("surname", "The child"), "child.forename": ("fore
 
 def _protection_new(request, session, status_code=200, **extra):
     return render(request, "child_protection/new_protection.html", status_code=status_code,
-                  title="Record a child taken into police protection", divisions=da_repo.divisions(session), **extra)
+                  title="Record a child taken into police protection", divisions=org_repo.divisions(session), **extra)
 
 
 @router.get("/child-protection/police-protection/new")
-def new_protection_page(request: Request, user: Principal = Depends(current_user), session: Session = DB):
+def new_protection_page(*, request: Request, user: CurrentUser, session: Db):
     return _protection_new(request, session)
 
 
 @router.post("/child-protection/police-protection/new")
-def new_protection(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-                   session: Session = DB, at: datetime = Depends(now)):
+def new_protection(*, request: Request, form: CheckedForm, user: CurrentUser,
+                   session: Db, at: Now):
     parsed: dict = {}
     errors = collect(lambda: parsed.update(dob=parse_date(form, "dob", "the child's date of birth", required=False)),
                      lambda: parsed.update(taken=parse_datetime(form, "taken_at", "taking the child into protection")))
@@ -317,10 +321,8 @@ def new_protection(request: Request, form: dict = Depends(checked_form), user: P
         created = protection.record(session, user, data, at)
     except FormError:
         pass
-    except ValidationError as exc:
-        errors = {**_errors(field_errors(exc.errors()), PROTECTION_FIELDS), **errors}
-    except Invalid as exc:
-        errors = _errors(exc.errors, PROTECTION_FIELDS)
+    except (ValidationError, Invalid) as exc:
+        errors = {**form_errors(exc, _fields(PROTECTION_FIELDS)), **errors}
     else:
         return RedirectResponse(f"/child-protection/police-protection/{created.id}?done=recorded", status_code=303)
     session.rollback()
@@ -338,19 +340,19 @@ def _protection_page(request, session, user, protection_id, status_code=200, **e
 
 
 @router.get("/child-protection/police-protection/{protection_id:int}")
-def protection_page(request: Request, protection_id: int, done: str = "", user: Principal = Depends(current_user),
-                    session: Session = DB):
+def protection_page(*, request: Request, protection_id: int, done: str = "", user: CurrentUser,
+                    session: Db):
     return _protection_page(request, session, user, protection_id, done=done[:20])
 
 
 @router.post("/child-protection/police-protection/{protection_id:int}/review")
-def protection_review(request: Request, protection_id: int, form: dict = Depends(checked_form),
-                      user: Principal = Depends(current_user), session: Session = DB, at: datetime = Depends(now)):
+def protection_review(*, request: Request, protection_id: int, form: CheckedForm,
+                      user: CurrentUser, session: Db, at: Now):
     try:
         protection.review(session, user, protection_id, DesignatedReviewIn.model_validate({"notes": form.get("notes", "")}),
                           at)
     except ValidationError as exc:
-        errors = to_form_errors(field_errors(exc.errors()), {})
+        errors = form_errors(exc)
     else:
         return RedirectResponse(f"/child-protection/police-protection/{protection_id}?done=reviewed", status_code=303)
     session.rollback()
@@ -382,14 +384,14 @@ def _lscb_page(request, session, user, at, from_on, to_on, status_code=200, **ex
 
 
 @router.get("/child-protection/lscb")
-def lscb_page(request: Request, from_on: str = "", to_on: str = "", done: str = "",
-              user: Principal = Depends(current_user), session: Session = DB, at: datetime = Depends(now)):
+def lscb_page(*, request: Request, from_on: str = "", to_on: str = "", done: str = "",
+              user: CurrentUser, session: Db, at: Now):
     return _lscb_page(request, session, user, at, _day(from_on[:10]), _day(to_on[:10]), done=done[:20])
 
 
 @router.post("/child-protection/lscb/meetings")
-def lscb_meeting(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-                 session: Session = DB, at: datetime = Depends(now)):
+def lscb_meeting(*, request: Request, form: CheckedForm, user: CurrentUser,
+                 session: Db, at: Now):
     held: dict = {}
     errors = collect(lambda: held.update(v=parse_date(form, "held_on", "the date of the meeting")))
     attended = {"yes": True, "no": False}.get(form.get("police_attended", ""))
@@ -404,10 +406,8 @@ def lscb_meeting(request: Request, form: dict = Depends(checked_form), user: Pri
             lscb.record_meeting(session, user, LscbMeetingIn.model_validate(
                 {"lscb_id": _int(form.get("lscb_id")), "held_on": held["v"], "police_attended": attended,
                  "attendee": form.get("attendee", "")}), at)
-        except ValidationError as exc:
-            errors = _errors(field_errors(exc.errors()), fields)
-        except Invalid as exc:
-            errors = _errors(exc.errors, fields)
+        except (ValidationError, Invalid) as exc:
+            errors = form_errors(exc, _fields(fields))
         except Conflict as exc:
             errors = {"held_on": str(exc)[:1].upper() + str(exc)[1:]}
         else:

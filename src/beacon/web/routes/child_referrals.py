@@ -5,26 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from beacon.access.policy import Action, Principal, decide
 from beacon.cases.child_protection import referrals as service
-from beacon.cases.child_protection.schemas import (AcknowledgeIn, EscalationOut, OutcomeIn, ReferralIn, ReferralList,
-                                                   ReferralOut, ResendIn, SupervisorListsOut)
+from beacon.cases.child_protection.schemas import (
+    AcknowledgeIn,
+    EscalationOut,
+    OutcomeIn,
+    ReferralIn,
+    ReferralList,
+    ReferralOut,
+    ResendIn,
+)
 from beacon.errors import Invalid
 from beacon.org.roles import Role
-from beacon.web.deps import api_user, checked_form, current_user, db, now
-from beacon.web.errors import field_errors
-from beacon.web.forms import FormError, collect, parse_date, to_form_errors
+from beacon.schemas import WholeNumber
+from beacon.web.deps import ApiUser, CheckedForm, CurrentUser, Db, Now
+from beacon.web.forms import Field, FormError, collect, form_errors, parse_date
 from beacon.web.render import render
 from beacon.web.routes.api import ERRORS
+from beacon.workflows import risk_forms as risk_form_flow
 
 api = APIRouter(prefix="/api/v1", tags=["child referrals"])
 pages = APIRouter(include_in_schema=False)
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number")]
+RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]
 
 
 def _out(session, user: Principal, referral, at: datetime) -> ReferralOut:
@@ -34,8 +41,8 @@ def _out(session, user: Principal, referral, at: datetime) -> ReferralOut:
 # --- API ---------------------------------------------------------------------------------
 
 @api.get("/child-referrals", response_model=ReferralList, responses=ERRORS)
-def list_referrals(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-                   user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def list_referrals(*, limit: Annotated[WholeNumber(1, 200), Query()] = 50, offset: Annotated[WholeNumber(0, 100_000), Query()] = 0,
+                   user: ApiUser, session: Db, at: Now):
     """Referrals the caller may see, newest first. A partner sees only referrals delivered to it:
     this is how a partner's own system collects its referrals."""
     rows = service.list_referrals(session, user, limit, offset)
@@ -43,8 +50,8 @@ def list_referrals(limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Anno
 
 
 @api.post("/child-referrals", response_model=ReferralOut, status_code=201, responses=ERRORS)
-def create_referral(data: ReferralIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-                    at: datetime = Depends(now)):
+def create_referral(*, data: ReferralIn, user: ApiUser, session: Db,
+                    at: Now):
     """Refer a child-protection concern to children's social care. It is sent at once; ``delivery``
     says whether the partner has it (``delivered``, with ``sent_at`` and ``due_at``) or not (``failed``,
     with ``delivery_error``). There is no way to mark a referral sent without sending it."""
@@ -52,57 +59,57 @@ def create_referral(data: ReferralIn, user: Principal = Depends(api_user), sessi
 
 
 @api.get("/child-referrals/{referral_id}", response_model=ReferralOut, responses=ERRORS)
-def read_referral(referral_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-                  at: datetime = Depends(now)):
+def read_referral(*, referral_id: RecordId, user: ApiUser, session: Db,
+                  at: Now):
     return _out(session, user, service.get_referral(session, user, referral_id), at)
 
 
 @api.post("/child-referrals/{referral_id}/acknowledgement", response_model=ReferralOut, responses=ERRORS)
-def acknowledge(referral_id: RecordId, data: AcknowledgeIn, user: Principal = Depends(api_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def acknowledge(*, referral_id: RecordId, data: AcknowledgeIn, user: ApiUser,
+                session: Db, at: Now):
     """The partner acknowledges the referral (due within 1 working day of sending), optionally with
     its decision. Partner users only."""
     return _out(session, user, service.acknowledge(session, user, referral_id, data, at), at)
 
 
 @api.post("/child-referrals/{referral_id}/outcome", response_model=ReferralOut, responses=ERRORS)
-def outcome(referral_id: RecordId, data: OutcomeIn, user: Principal = Depends(api_user),
-            session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def outcome(*, referral_id: RecordId, data: OutcomeIn, user: ApiUser,
+            session: Db, at: Now):
     """The partner records what it decided. Partner users only, after acknowledging."""
     return _out(session, user, service.record_outcome(session, user, referral_id, data, at), at)
 
 
 @api.post("/child-referrals/{referral_id}/delivery", response_model=ReferralOut, responses=ERRORS)
-def resend(referral_id: RecordId, data: ResendIn, user: Principal = Depends(api_user),
-           session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def resend(*, referral_id: RecordId, data: ResendIn, user: ApiUser,
+           session: Db, at: Now):
     """Try again to deliver a referral whose delivery failed (supervisors and DVOs)."""
     return _out(session, user, service.resend(session, user, referral_id, data, at), at)
 
 
 @api.post("/supervisor/child-referrals/escalations", response_model=EscalationOut, responses=ERRORS)
-def escalate(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def escalate(*, user: ApiUser, session: Db, at: Now):
     """Escalate every referral still unacknowledged after its due time to the supervisor's list
     (for a scheduler; ``beacon referrals escalate`` does the same)."""
     return EscalationOut(as_of=at, escalated=[r.id for r in service.escalate(session, user, at)])
 
 
-@api.get("/supervisor/child-referrals", response_model=SupervisorListsOut, responses=ERRORS)
-def supervisor(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+@api.get("/supervisor/child-referrals", response_model=risk_form_flow.SupervisorListsOut, responses=ERRORS)
+def supervisor(*, user: ApiUser, session: Db, at: Now):
     """Overdue and escalated referrals, failed deliveries, referrals not yet sent, those awaiting
     acknowledgement, and risk forms with children for which no referral could be made."""
     lists = service.supervisor_lists(session, user, at)
     out = lambda rows: [_out(session, user, r, at) for r in rows]  # noqa: E731
-    return SupervisorListsOut(as_of=at, overdue=out(lists["overdue"]), failed=out(lists["failed"]),
+    return risk_form_flow.SupervisorListsOut(as_of=at, overdue=out(lists["overdue"]), failed=out(lists["failed"]),
                               queued=out(lists["queued"]), awaiting=out(lists["awaiting"]),
-                              unreferred_forms=[service.unreferred_out(session, f, user.pseudonymised)
-                                                for f in lists["unreferred"]])
+                              unreferred_forms=[risk_form_flow.unreferred_out(session, f, user.pseudonymised)
+                                                for f in risk_form_flow.unreferred_forms(session, user)])
 
 
 # --- pages -------------------------------------------------------------------------------
 
 @pages.get("/referrals")
-def supervisor_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                    at: datetime = Depends(now)):
+def supervisor_page(*, request: Request, user: CurrentUser, session: Db,
+                    at: Now):
     if user.role is Role.PARTNER:
         return RedirectResponse("/referrals/inbox", status_code=303)
     lists = service.supervisor_lists(session, user, at)
@@ -110,7 +117,8 @@ def supervisor_page(request: Request, user: Principal = Depends(current_user), s
     return render(request, "referrals/supervisor.html", title="Referrals to children's social care", at=at,
                   overdue=out(lists["overdue"]), failed=out(lists["failed"]), queued=out(lists["queued"]),
                   awaiting=out(lists["awaiting"]),
-                  unreferred=[service.unreferred_out(session, f, user.pseudonymised) for f in lists["unreferred"]])
+                  unreferred=[risk_form_flow.unreferred_out(session, f, user.pseudonymised)
+                              for f in risk_form_flow.unreferred_forms(session, user)])
 
 
 NEW_FIELDS = {"child.forename": "forename", "child.surname": "surname", "child.date_of_birth": "dob",
@@ -122,25 +130,24 @@ NEW_LABELS = {"forename": "the child's first name", "surname": "the child's last
 
 
 def _new_page(request, session, user: Principal, status_code=200, **extra):
-    from beacon.cases.domestic_abuse import repository as da_repo
-
-    divisions = da_repo.divisions(session)
+    from beacon.org import repository as org_repo
+    divisions = org_repo.divisions(session)
     names = {d.id: d.name for d in divisions}
     social_care = [(body.id, body.name if user.division_id else f"{body.name} ({names[d]})")
-                   for d, body in da_repo.partners_by_division(session, da_repo.CHILDRENS_SOCIAL_CARE, user.division_id)]
+                   for d, body in org_repo.partners_by_division(session, org_repo.CHILDRENS_SOCIAL_CARE, user.division_id)]
     return render(request, "referrals/new.html", status_code=status_code,
                   title="Refer a child to children's social care", divisions=divisions, social_care=social_care,
                   **extra)
 
 
 @pages.get("/referrals/new")
-def new_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
+def new_page(*, request: Request, user: CurrentUser, session: Db):
     return _new_page(request, session, user)
 
 
 @pages.post("/referrals/new")
-def create_page(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def create_page(*, request: Request, form: CheckedForm, user: CurrentUser,
+                session: Db, at: Now):
     dob: dict = {}
     errors = collect(lambda: dob.update(v=parse_date(form, "dob", "the child's date of birth", required=False)))
     incident = form.get("incident_id", "").strip()
@@ -161,36 +168,24 @@ def create_page(request: Request, form: dict = Depends(checked_form), user: Prin
         referral = service.refer_concern(session, user, data, at)
     except FormError:
         pass
-    except ValidationError as exc:
-        errors = {**_new_errors(field_errors(exc.errors())), **errors}
-    except Invalid as exc:
-        errors = _new_errors(exc.errors)
+    except (ValidationError, Invalid) as exc:
+        errors = {**form_errors(exc, _new_field), **errors}
     else:
         return RedirectResponse(f"/referrals/{referral.id}?done=created", status_code=303)
     session.rollback()
     return _new_page(request, session, user, status_code=422, errors=errors, values=form)
 
 
-def _new_errors(api_errors: dict[str, str]) -> dict[str, str]:
-    out = {}
-    for path, message in api_errors.items():
-        field = NEW_FIELDS.get(path, path.split(".")[-1])
-        label = NEW_LABELS.get(field, field.replace("_", " "))
-        if "at least 1 character" in message:
-            text = f"Enter {label}"
-        elif field == "concern" and "at least" in message:
-            text = "Describe the concern in at least 10 characters"
-        elif message[:1].isupper() and not message.startswith(("String", "Input", "Value")):
-            text = message
-        else:
-            text = f"{label[0].upper()}{label[1:]}: {message[0].lower()}{message[1:]}"
-        out.setdefault(field, text)
-    return out
+def _new_field(path: str) -> Field:
+    name = NEW_FIELDS.get(path, path.split(".")[-1])
+    label = NEW_LABELS.get(name, name.replace("_", " "))
+    says = (("at least", "Describe the concern in at least 10 characters"),) if name == "concern" else ()
+    return Field(name, label[:1].upper() + label[1:], enter=f"Enter {label}", says=says)
 
 
 @pages.get("/referrals/inbox")
-def inbox_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-               at: datetime = Depends(now)):
+def inbox_page(*, request: Request, user: CurrentUser, session: Db,
+               at: Now):
     waiting, done = service.inbox(session, user)
     return render(request, "referrals/inbox.html", title="Referrals to acknowledge", at=at,
                   waiting=[_out(session, user, r, at) for r in waiting],
@@ -207,8 +202,8 @@ def _referral_page(request, session, user, referral_id, at, status_code=200, **e
 
 
 @pages.get("/referrals/{referral_id:int}")
-def referral_page(request: Request, referral_id: int, done: str = "", user: Principal = Depends(current_user),
-                  session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def referral_page(*, request: Request, referral_id: int, done: str = "", user: CurrentUser,
+                  session: Db, at: Now):
     return _referral_page(request, session, user, referral_id, at, done=done[:20])
 
 
@@ -220,9 +215,9 @@ FORMS = {
 
 
 @pages.post("/referrals/{referral_id:int}/{form_name}")
-def referral_form(request: Request, referral_id: int, form_name: str, form: dict = Depends(checked_form),
-                  user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                  at: datetime = Depends(now)):
+def referral_form(*, request: Request, referral_id: int, form_name: str, form: CheckedForm,
+                  user: CurrentUser, session: Db,
+                  at: Now):
     if form_name not in FORMS:
         return render(request, "error.html", status_code=404, title="Page not found", message="No such form")
     schema, build, call = FORMS[form_name]
@@ -230,10 +225,8 @@ def referral_form(request: Request, referral_id: int, form_name: str, form: dict
         payload = build(form)
         payload["version"] = int(form["version"]) if form.get("version", "").isdigit() else 0
         call(session, user, referral_id, schema.model_validate(payload), at)
-    except ValidationError as exc:
-        errors = to_form_errors(field_errors(exc.errors()), {})
-    except Invalid as exc:
-        errors = to_form_errors(exc.errors, {})
+    except (ValidationError, Invalid) as exc:
+        errors = form_errors(exc)
     else:
         return RedirectResponse(f"/referrals/{referral_id}?done={form_name}", status_code=303)
     session.rollback()

@@ -3,7 +3,6 @@ the DVO queue with the backlog per division, MARAC by division, and the benchmar
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -11,16 +10,31 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from beacon.access.policy import Action, Principal, decide
+from beacon.cases.domestic_abuse import instrument, present, service
 from beacon.cases.domestic_abuse import repository as repo
-from beacon.cases.domestic_abuse import service
-from beacon.cases.domestic_abuse.schemas import ActionIn, MeetingIn, ReferIn, ReviewIn, RiskFormIn
+from beacon.cases.domestic_abuse.schemas import (
+    ActionIn,
+    MeetingIn,
+    ReferIn,
+    ReviewIn,
+    RiskFormIn,
+)
 from beacon.errors import Invalid
+from beacon.org import repository as org_repo
 from beacon.org.models import Division
-from beacon.web.deps import checked_form, current_user, db, force_settings, now
-from beacon.web.errors import field_errors
-from beacon.web.forms import FormError, collect, parse_date
+from beacon.people import repository as people_repo
+from beacon.web.deps import CheckedForm, CurrentUser, Db, ForceSettings, Now
+from beacon.web.forms import (
+    Field,
+    FormError,
+    api_errors,
+    collect,
+    form_errors,
+    parse_date,
+)
 from beacon.web.render import render
 from beacon.web.routes.domestic_abuse_api import division_out
+from beacon.workflows import risk_forms as risk_form_flow
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,12 +67,12 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
 
 
 def _divisions(session: Session) -> list[Division]:
-    return repo.divisions(session)
+    return org_repo.divisions(session)
 
 
 def _new_context(session: Session, settings, victim_id: int | None, incident_id: int | None) -> dict:
-    inst = service.current_instrument(settings)
-    victim = repo.fetch_person(session, victim_id) if victim_id else None
+    inst = instrument.current_instrument(settings)
+    victim = people_repo.fetch_person(session, victim_id) if victim_id else None
     previous = repo.latest_form_for_victim(session, victim.id) if victim else None
     return {"instrument": inst, "questions": list(enumerate(inst.questions, start=1)), "victim": victim,
             "previous": previous, "incident_id": incident_id, "divisions": _divisions(session),
@@ -66,8 +80,8 @@ def _new_context(session: Session, settings, victim_id: int | None, incident_id:
 
 
 @router.get("/domestic-abuse/new")
-def new_form(request: Request, victim_id: int = 0, incident_id: int = 0, user: Principal = Depends(current_user),
-             session: Session = Depends(db, scope="function"), settings: dict = Depends(force_settings)):
+def new_form(*, request: Request, victim_id: int = 0, incident_id: int = 0, user: CurrentUser,
+             session: Db, settings: ForceSettings):
     victim_id = victim_id if 0 < victim_id < 2**31 else None
     incident_id = incident_id if 0 < incident_id < 2**31 else None
     values = {"incident_id": str(incident_id)} if incident_id else {}
@@ -164,20 +178,13 @@ def _label(field: str) -> str:
     return field.replace("_", " ").capitalize()
 
 
-def _messages(api_errors: dict[str, str], child_slots: list[int]) -> dict[str, str]:
-    """API error paths and messages → the page's field names and GOV.UK-style messages."""
-    out = {}
-    for path, message in api_errors.items():
-        field = _field(path, child_slots)
-        label = _label(field)
-        if "at least 1 character" in message or message == "Field required":
-            text = f"Enter the {label[0].lower()}{label[1:]}" if not label.startswith("Child") else f"Enter {label.lower()}"
-        elif message[:1].isupper() and not message.startswith(("String", "Input", "Value", "List")):
-            text = message
-        else:
-            text = f"{label}: {message[0].lower()}{message[1:]}"
-        out.setdefault(field, text)
-    return out
+def _form_fields(child_slots: list[int]):
+    def field(path: str) -> Field:
+        name = _field(path, child_slots)
+        label = _label(name)
+        enter = f"Enter {label.lower()}" if label.startswith("Child") else f"Enter the {label[:1].lower()}{label[1:]}"
+        return Field(name, label, enter=enter)
+    return field
 
 
 def _ordered(errors: dict[str, str], inst) -> dict[str, str]:
@@ -188,22 +195,22 @@ def _ordered(errors: dict[str, str], inst) -> dict[str, str]:
 
 
 @router.post("/domestic-abuse/new")
-def create_form(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
-    inst = service.current_instrument(settings)
+def create_form(*, request: Request, form: CheckedForm, user: CurrentUser,
+                session: Db, at: Now, settings: ForceSettings):
+    inst = instrument.current_instrument(settings)
     body, errors = _form_body(form, inst)
     slots = body.pop("_child_slots")
     try:
         data = RiskFormIn.model_validate(body)
     except ValidationError as exc:
-        api_errors = {k: v for k, v in field_errors(exc.errors()).items() if not k.startswith("answers")}
-        errors = {**_messages(api_errors, slots), **errors}
+        problems = {k: v for k, v in api_errors(exc).items() if not k.startswith("answers")}
+        errors = {**form_errors(problems, _form_fields(slots)), **errors}
     else:
         if not errors:
             try:
-                saved = service.create_form(session, user, settings, data, at)
+                saved = risk_form_flow.submit_risk_form(session, user, settings, data, at)
             except Invalid as exc:
-                errors = _messages(exc.errors, slots)
+                errors = form_errors(exc, _form_fields(slots))
             else:
                 return RedirectResponse(f"/domestic-abuse/forms/{saved.id}?created=1", status_code=303)
     session.rollback()
@@ -217,31 +224,32 @@ def create_form(request: Request, form: dict = Depends(checked_form), user: Prin
 
 def _form_page(request, session, user, settings, form_id, at, status_code=200, **extra):
     form = service.get_form(session, user, form_id)
-    out = service.detail(session, user, settings, form, at)
-    referral = repo.referral_for_form(session, form.id)
-    marac = repo.partner_for_division(session, form.division_id, repo.MARAC)
-    division = repo.fetch_division(session, form.division_id)
+    out = risk_form_flow.form_detail(session, user, settings, form, at)
+    can_read_marac = bool(decide(user, Action.READ, service.MARAC_RECORD, form.division_id))
+    referral = repo.referral_for_form(session, form.id) if can_read_marac else None
+    marac = org_repo.partner_for_division(session, form.division_id, org_repo.MARAC)
+    division = org_repo.fetch_division(session, form.division_id)
     return render(request, "da/form.html", status_code=status_code, title=f"Domestic abuse risk form {form.id}",
                   form=out, division=division, marac=marac,
-                  referral=service.referral_out(session, user, settings, referral) if referral else None,
+                  referral=present.referral_out(session, user, settings, referral) if referral else None,
                   can_review=bool(decide(user, Action.REVIEW, service.RECORD, form.division_id)),
                   can_refer=bool(decide(user, Action.CREATE, service.MARAC_RECORD, form.division_id)),
                   can_read_referrals=bool(decide(user, Action.READ, "child_referral", form.division_id)),
-                  can_read_marac=bool(decide(user, Action.READ, service.MARAC_RECORD, form.division_id)),
+                  can_read_marac=can_read_marac,
                   **extra)
 
 
 @router.get("/domestic-abuse/forms/{form_id:int}")
-def form_page(request: Request, form_id: int, created: int = 0, done: str = "",
-              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-              settings: dict = Depends(force_settings)):
+def form_page(*, request: Request, form_id: int, created: int = 0, done: str = "",
+              user: CurrentUser, session: Db, at: Now,
+              settings: ForceSettings):
     return _form_page(request, session, user, settings, form_id, at, created=bool(created), done=done[:20])
 
 
 @router.post("/domestic-abuse/forms/{form_id:int}/{action}")
-def form_action(request: Request, form_id: int, action: str, form: dict = Depends(checked_form),
-                user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-                settings: dict = Depends(force_settings)):
+def form_action(*, request: Request, form_id: int, action: str, form: CheckedForm,
+                user: CurrentUser, session: Db, at: Now,
+                settings: ForceSettings):
     if action not in ("review", "marac"):
         return render(request, "error.html", status_code=404, title="Page not found", message="No such form")
     version = int(form["version"]) if form.get("version", "").isdigit() else 0
@@ -255,10 +263,8 @@ def form_action(request: Request, form_id: int, action: str, form: dict = Depend
             data = ReferIn.model_validate({"version": version,
                                            "judgement_reason": form.get("marac_reason", "")})
             service.refer(session, user, settings, form_id, data, at)
-    except ValidationError as exc:
-        errors = _messages(field_errors(exc.errors()), [])
-    except Invalid as exc:
-        errors = _messages(exc.errors, [])
+    except (ValidationError, Invalid) as exc:
+        errors = form_errors(exc, _form_fields([]))
     else:
         return RedirectResponse(f"/domestic-abuse/forms/{form_id}?done={action}", status_code=303)
     if action == "marac":
@@ -273,12 +279,12 @@ def form_action(request: Request, form_id: int, action: str, form: dict = Depend
 # --- the DVO queue and backlog -----------------------------------------------------------
 
 @router.get("/domestic-abuse/queue")
-def queue_page(request: Request, division_id: int = 0, user: Principal = Depends(current_user),
-               session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def queue_page(*, request: Request, division_id: int = 0, user: CurrentUser,
+               session: Db, at: Now, settings: ForceSettings):
     division_id = division_id if 0 < division_id < 2**31 else None
     rows = service.queue(session, user, at, division_id, limit=200)
     items = []
-    for form, summary in zip(rows, service.summaries(session, user, rows, at)):
+    for form, summary in zip(rows, present.summaries(session, user, rows, at)):
         met = service.criteria_for(session, settings, form).met
         items.append({"form": summary, "criteria": [service.CRITERION_LABELS[m] for m in met],
                       "repeat": "repeat" in met})
@@ -292,7 +298,7 @@ def queue_page(request: Request, division_id: int = 0, user: Principal = Depends
 # --- MARAC -------------------------------------------------------------------------------
 
 @router.get("/marac")
-def marac_index(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
+def marac_index(*, request: Request, user: CurrentUser, session: Db):
     rows = service.marac_divisions(session, user)
     return render(request, "da/marac_index.html", title="MARAC", rows=rows)
 
@@ -308,23 +314,23 @@ def _marac_page(request, session, user, settings, division_id, at, status_code=2
 
 
 @router.get("/marac/divisions/{division_id:int}")
-def marac_page(request: Request, division_id: int, done: str = "", user: Principal = Depends(current_user),
-               session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def marac_page(*, request: Request, division_id: int, done: str = "", user: CurrentUser,
+               session: Db, at: Now, settings: ForceSettings):
     return _marac_page(request, session, user, settings, division_id, at, done=done[:20])
 
 
 @router.get("/marac/referrals/{referral_id:int}")
-def marac_referral_page(request: Request, referral_id: int, user: Principal = Depends(current_user),
-                        session: Session = Depends(db, scope="function"), settings: dict = Depends(force_settings)):
+def marac_referral_page(*, request: Request, referral_id: int, user: CurrentUser,
+                        session: Db, settings: ForceSettings):
     referral = service.get_referral(session, user, referral_id)
     return render(request, "da/marac_referral.html", title=f"MARAC referral {referral.id}",
-                  referral=service.referral_out(session, user, settings, referral))
+                  referral=present.referral_out(session, user, settings, referral))
 
 
 @router.post("/marac/divisions/{division_id:int}/meetings")
-def add_meeting(request: Request, division_id: int, form: dict = Depends(checked_form),
-                lists: dict = Depends(form_lists), user: Principal = Depends(current_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def add_meeting(*, request: Request, division_id: int, form: CheckedForm,
+                lists: dict = Depends(form_lists), user: CurrentUser,
+                session: Db, at: Now, settings: ForceSettings):
     agencies = lists.get("agencies", []) + [a.strip() for a in form.get("other_agencies", "").split(",") if a.strip()]
     referral_ids = [int(r) for r in lists.get("referral_ids", []) if r.isdigit() and len(r) < 10]
     held: dict = {}
@@ -333,10 +339,8 @@ def add_meeting(request: Request, division_id: int, form: dict = Depends(checked
         try:
             service.add_meeting(session, user, division_id, MeetingIn.model_validate(
                 {"held_on": held["v"], "agencies_present": agencies, "referral_ids": referral_ids}))
-        except ValidationError as exc:
-            errors = _meeting_errors(field_errors(exc.errors()))
-        except Invalid as exc:
-            errors = _meeting_errors(exc.errors)
+        except (ValidationError, Invalid) as exc:
+            errors = form_errors(exc, _meeting_field)
         else:
             return RedirectResponse(f"/marac/divisions/{division_id}?done=meeting", status_code=303)
     session.rollback()
@@ -344,25 +348,19 @@ def add_meeting(request: Request, division_id: int, form: dict = Depends(checked
                        values=form, open_form="meeting")
 
 
-def _meeting_errors(api_errors: dict[str, str]) -> dict[str, str]:
-    out = {}
-    for path, message in api_errors.items():
-        if path.startswith("agencies_present"):
-            out.setdefault("agencies", "Choose the agencies present, or name them under other agencies"
-                           if "at least" in message else f"Agencies: {message}")
-        elif path.startswith("referral_ids"):
-            out.setdefault("referral_ids", message[:1].upper() + message[1:])
-        elif path.startswith("held_on"):
-            out.setdefault("held_on", f"Date of the meeting: {message}")
-        else:
-            out.setdefault(path, message[:1].upper() + message[1:])
-    return out
+def _meeting_field(path: str) -> Field:
+    if path.startswith("agencies_present"):
+        return Field("agencies", "Agencies",
+                     says=(("at least", "Choose the agencies present, or name them under other agencies"),))
+    if path.startswith("held_on"):
+        return Field("held_on", "Date of the meeting")
+    return Field("referral_ids" if path.startswith("referral_ids") else path, bare=True)
 
 
 @router.post("/marac/meetings/{meeting_id:int}/actions")
-def add_action(request: Request, meeting_id: int, form: dict = Depends(checked_form),
-               user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-               settings: dict = Depends(force_settings)):
+def add_action(*, request: Request, meeting_id: int, form: CheckedForm,
+               user: CurrentUser, session: Db, at: Now,
+               settings: ForceSettings):
     meeting = repo.fetch_meeting(session, meeting_id)
     division_id = _meeting_division(session, meeting, user)
     prefix = f"m{meeting_id}_"
@@ -376,10 +374,8 @@ def add_action(request: Request, meeting_id: int, form: dict = Depends(checked_f
                                             "owner_agency": form.get(prefix + "owner_agency", ""),
                                             "due_on": due.get("v")})
             service.add_action(session, user, meeting_id, data)
-        except ValidationError as exc:
-            errors = _action_errors(field_errors(exc.errors()), prefix)
-        except Invalid as exc:
-            errors = _action_errors(exc.errors, prefix)
+        except (ValidationError, Invalid) as exc:
+            errors = form_errors(exc, _action_field, prefix)
         else:
             return RedirectResponse(f"/marac/divisions/{division_id}?done=action", status_code=303)
     session.rollback()
@@ -395,37 +391,35 @@ def _meeting_division(session: Session, meeting, user: Principal) -> int:
     referrals = repo.referrals_in_meeting(session, meeting.id)
     if referrals:
         return referrals[0].division_id
-    for d in repo.divisions(session):
-        body = repo.partner_for_division(session, d.id, repo.MARAC)
+    for d in org_repo.divisions(session):
+        body = org_repo.partner_for_division(session, d.id, org_repo.MARAC)
         if body is not None and body.id == meeting.marac_id:
             return d.id
     return user.division_id or 0
 
 
-def _action_errors(api_errors: dict[str, str], prefix: str) -> dict[str, str]:
-    labels = {"referral_id": "Referral", "text": "Action", "owner_agency": "Owner", "due_on": "Due date"}
-    out = {}
-    for path, message in api_errors.items():
-        name = path.split(".")[0]
-        text = "Choose the referral the action is for" if name == "referral_id" and "integer" in message else (
-            message if message[:1].isupper() else f"{labels.get(name, name)}: {message}")
-        out.setdefault(prefix + name, text)
-    return out
+ACTION_LABELS = {"referral_id": "Referral", "text": "Action", "owner_agency": "Owner", "due_on": "Due date"}
+
+
+def _action_field(path: str) -> Field:
+    name = path.split(".")[0]
+    says = (("integer", "Choose the referral the action is for"),) if name == "referral_id" else ()
+    return Field(name, ACTION_LABELS.get(name, name), says=says)
 
 
 @router.post("/marac/actions/{action_id:int}/done")
-def action_done(request: Request, action_id: int, form: dict = Depends(checked_form),
-                user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def action_done(*, request: Request, action_id: int, form: CheckedForm,
+                user: CurrentUser, session: Db, at: Now):
     action = service.complete_action(session, user, action_id, at)
     referral = repo.fetch_referral(session, action.referral_id)
     return RedirectResponse(f"/marac/divisions/{referral.division_id}?done=action_done", status_code=303)
 
 
 @router.get("/marac/benchmark")
-def benchmark_page(request: Request, year: int = 0, user: Principal = Depends(current_user),
-                   session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-                   settings: dict = Depends(force_settings)):
-    this_year = service.local_today(at).year
+def benchmark_page(*, request: Request, year: int = 0, user: CurrentUser,
+                   session: Db, at: Now,
+                   settings: ForceSettings):
+    this_year = present.local_today(at).year
     year = year if 2000 <= year <= this_year else this_year
     out = service.benchmark(session, year, settings, user)
     return render(request, "da/benchmark.html", title="MARAC volume against the benchmark", bench=out,

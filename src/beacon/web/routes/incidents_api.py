@@ -10,23 +10,41 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from beacon.access.policy import Principal
-from beacon.cases.incidents import closure_audit, importer, service
+from beacon.assurance import closure_audit
+from beacon.cases.incidents import importer, service
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents.models import ClosureFlag, Incident, WorkItem
-from beacon.cases.incidents.schemas import (AuditRunIn, AuditRunOut, CloseIn, FlagDecisionIn, FlagOut, FlagsOut, ImportJsonIn,
-                                            ImportReportOut, IncidentOut, LogRecord, PersonOut, QueueOut, RowError,
-                                            SignalOut, WarningOut, WorkItemOut, WorkItemUpdateIn, ppu_kind)
+from beacon.cases.incidents.schemas import (
+    AuditRunIn,
+    AuditRunOut,
+    CloseIn,
+    FlagDecisionIn,
+    FlagOut,
+    FlagsOut,
+    ImportJsonIn,
+    ImportReportOut,
+    IncidentOut,
+    LogRecord,
+    PersonOut,
+    QueueOut,
+    RowError,
+    SignalOut,
+    WarningOut,
+    WorkItemOut,
+    WorkItemUpdateIn,
+    ppu_kind,
+)
 from beacon.errors import BeaconError, Invalid
 from beacon.people.models import Location
-from beacon.web.deps import api_user, db, now
+from beacon.schemas import WholeNumber
+from beacon.web.deps import ApiUser, Db, Now
 from beacon.web.errors import field_errors
 from beacon.web.routes.api import ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number")]
+RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]
 WITHHELD = "(withheld)"
 
 
@@ -63,7 +81,7 @@ def incident_out(user: Principal, d: service.IncidentDetail, at: datetime, outco
         warnings=[WarningOut(id=w.id, kind=w.kind, reason=w.reason, incident_id=w.incident_id, created_at=w.created_at)
                   for w in d.warnings],
         work_item=work_item_out(user, d.work_item, i, d.location, at) if d.work_item else None,
-        outcome=outcome)
+        sent_to_ppu=d.sent_to_ppu, outcome=outcome)
 
 
 def report_out(report: importer.ImportReport) -> ImportReportOut:
@@ -89,33 +107,33 @@ def flag_out(user: Principal, flag: ClosureFlag, incident: Incident, location: L
 
 @router.post("/incidents", response_model=IncidentOut, status_code=201,
              responses={**ERRORS, 200: {"model": IncidentOut, "description": "Already recorded: unchanged or updated"}})
-def receive(data: LogRecord, response: Response, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-            at: datetime = Depends(now)):
+def receive(*, data: LogRecord, response: Response, user: ApiUser, session: Db,
+            at: Now):
     """The live command-and-control feed. Idempotent on ``log_ref``: 201 when the log is new, 200
     when it was already recorded (``outcome`` says unchanged or updated). A log closed as
     ``domestic`` or ``child_protection`` creates the PPU's work item and an address warning at once."""
     incident, outcome = service.receive(session, user, data, at)
     if outcome != "created":
         response.status_code = 200
-    return incident_out(user, service.detail(session, incident), at, outcome)
+    return incident_out(user, service.detail(session, user, incident), at, outcome)
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentOut, responses=ERRORS)
-def read(incident_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-         at: datetime = Depends(now)):
+def read(*, incident_id: RecordId, user: ApiUser, session: Db,
+         at: Now):
     """One log, with every warning marker at its address and its PPU work item, if any."""
     incident = service.get_incident(session, user, incident_id)
-    return incident_out(user, service.detail(session, incident), at)
+    return incident_out(user, service.detail(session, user, incident), at)
 
 
 @router.post("/incidents/{incident_id}/closure", response_model=IncidentOut, responses=ERRORS)
-def close(incident_id: RecordId, data: CloseIn, user: Principal = Depends(api_user),
-          session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def close(*, incident_id: RecordId, data: CloseIn, user: ApiUser,
+          session: Db, at: Now):
     """Close an open log now. Closed as ``domestic`` or ``child_protection``, it creates the PPU's
     work item and the address warning in the same transaction. 409 if the log is already closed
     or has changed since ``version``."""
     incident, _ = service.close(session, user, incident_id, data, at)
-    return incident_out(user, service.detail(session, incident), at, "updated")
+    return incident_out(user, service.detail(session, user, incident), at, "updated")
 
 
 # --- bulk import ----------------------------------------------------------------------------------------
@@ -162,8 +180,8 @@ async def upload(request: Request) -> tuple[str, str, bytes]:
              responses={**ERRORS, 415: {"description": "Neither a multipart upload nor JSON"},
                         422: {"description": "Rejected: the report lists each row's errors and nothing was imported "
                                              "(the report is kept); or the request itself was not usable"}})
-def import_logs(user: Principal = Depends(api_user), body: tuple[str, str, bytes] = Depends(upload),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def import_logs(*, user: ApiUser, body: tuple[str, str, bytes] = Depends(upload),
+                session: Db, at: Now):
     """Import a CSV or JSON file of logs: all of it or, if any row has an error, none of it. The
     report counts new, updated and unchanged logs, or lists every error by row and field."""
     fmt, filename, content = body
@@ -177,9 +195,9 @@ def import_logs(user: Principal = Depends(api_user), body: tuple[str, str, bytes
 # --- the public protection unit's queue ---------------------------------------------------------------
 
 @router.get("/ppu/work-items", response_model=QueueOut, responses=ERRORS)
-def queue(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
+def queue(*, user: ApiUser, session: Db, at: Now,
           log_ref: Annotated[str, Query(max_length=40)] = "",
-          limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+          limit: Annotated[WholeNumber(1, 500), Query()] = 100, offset: Annotated[WholeNumber(0, 1_000_000), Query()] = 0):
     """The specialist's queue: work items not yet done in the caller's division, oldest first, each
     with its age. ``log_ref`` narrows it to one log."""
     rows, total, places = service.work_queue(session, user, log_ref=log_ref, limit=limit, offset=offset)
@@ -188,8 +206,8 @@ def queue(user: Principal = Depends(api_user), session: Session = Depends(db, sc
 
 
 @router.post("/ppu/work-items/{item_id}", response_model=WorkItemOut, responses=ERRORS)
-def update_item(item_id: RecordId, data: WorkItemUpdateIn, user: Principal = Depends(api_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def update_item(*, item_id: RecordId, data: WorkItemUpdateIn, user: ApiUser,
+                session: Db, at: Now):
     """Take a work item (in_progress), finish it (done) or put it back (open). Send the ``version`` you read."""
     item = service.update_work_item(session, user, item_id, data)
     incident = repo.fetch_incident(session, item.incident_id)
@@ -199,8 +217,8 @@ def update_item(item_id: RecordId, data: WorkItemUpdateIn, user: Principal = Dep
 # --- the closure audit ----------------------------------------------------------------------------------
 
 @router.post("/closure-audit/run", response_model=AuditRunOut, responses=ERRORS)
-def run_audit(data: AuditRunIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-              at: datetime = Depends(now)):
+def run_audit(*, data: AuditRunIn, user: ApiUser, session: Db,
+              at: Now):
     """Flag logs closed in the period (default the last 30 days) with another code that show a
     signal of domestic abuse or child protection (docs/closure-audit.md). Running it again is safe."""
     r = closure_audit.audit(session, user, data.since, data.until, at)
@@ -209,9 +227,9 @@ def run_audit(data: AuditRunIn, user: Principal = Depends(api_user), session: Se
 
 
 @router.get("/closure-audit/flags", response_model=FlagsOut, responses=ERRORS)
-def flags(user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
+def flags(*, user: ApiUser, session: Db,
           status: Literal["to_review", "confirmed", "dismissed", "all"] = "to_review",
-          limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+          limit: Annotated[WholeNumber(1, 500), Query()] = 100, offset: Annotated[WholeNumber(0, 1_000_000), Query()] = 0):
     """Closure flags in the supervisor's division, oldest first."""
     rows, total, places = closure_audit.list_flags(session, user, status, limit, offset)
     return FlagsOut(status=status, total=total, offset=offset, limit=limit,
@@ -219,8 +237,8 @@ def flags(user: Principal = Depends(api_user), session: Session = Depends(db, sc
 
 
 @router.post("/closure-audit/flags/{flag_id}", response_model=FlagOut, responses=ERRORS)
-def decide(flag_id: RecordId, data: FlagDecisionIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-           at: datetime = Depends(now)):
+def decide(*, flag_id: RecordId, data: FlagDecisionIn, user: ApiUser, session: Db,
+           at: Now):
     """Confirm a flag (the log is re-closed as domestic or child protection, creating the PPU's work
     item and the address warning) or dismiss it with a note."""
     flag = closure_audit.decide_flag(session, user, flag_id, data, at)

@@ -3,24 +3,34 @@ with its per-row error report, the PPU's work queue (keeps itself current) and t
 closure audit review list."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import PurePath
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from beacon.access.policy import Principal
-from beacon.cases.incidents import closure_audit, importer, service
-from beacon.cases.incidents import repository as repo
-from beacon.cases.incidents.schemas import PPU_LABELS, CloseIn, FlagDecisionIn, WorkItemUpdateIn
+from beacon.assurance import closure_audit
+from beacon.cases.incidents import importer, service
+from beacon.cases.incidents.schemas import (
+    PPU_LABELS,
+    CloseIn,
+    FlagDecisionIn,
+    WorkItemUpdateIn,
+)
 from beacon.org.roles import Role
-from beacon.web.deps import _check_csrf, checked_form, current_user, db, now
-from beacon.web.errors import field_errors
+from beacon.people import repository as people_repo
+from beacon.web.deps import CheckedForm, CurrentUser, Db, Now, _check_csrf
+from beacon.web.forms import Field, form_errors
 from beacon.web.render import render
-from beacon.web.routes.incidents_api import flag_out, incident_out, place, report_out, work_item_out
+from beacon.web.routes.incidents_api import (
+    flag_out,
+    incident_out,
+    place,
+    report_out,
+    work_item_out,
+)
 
 router = APIRouter(include_in_schema=False)
 IMPORTERS = {Role.OFFICER, Role.SUPERVISOR}
@@ -29,8 +39,8 @@ AUDIT_WINDOWS = {"7": "the last 7 days", "30": "the last 30 days", "90": "the la
 
 
 @router.get("/incidents")
-def list_page(request: Request, log_ref: str = "", user: Principal = Depends(current_user),
-              session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def list_page(*, request: Request, log_ref: str = "", user: CurrentUser,
+              session: Db, at: Now):
     not_found = False
     if log_ref.strip():
         incident = service.find_incident(session, user, log_ref[:40])
@@ -38,15 +48,15 @@ def list_page(request: Request, log_ref: str = "", user: Principal = Depends(cur
             return RedirectResponse(f"/incidents/{incident.id}", status_code=303)
         not_found = True
     rows = service.latest(session, user)
-    places = repo.locations_by_id(session, [i.location_id for i in rows])
+    places = people_repo.locations_by_id(session, [i.location_id for i in rows])
     return render(request, "incidents/list.html", title="Incidents", log_ref=log_ref[:40], not_found=not_found,
                   rows=[(i, place(user, places.get(i.location_id))) for i in rows], can_import=user.role in IMPORTERS,
                   labels=PPU_LABELS)
 
 
 @router.get("/incidents/{incident_id:int}")
-def incident_page(request: Request, incident_id: int, closed: str = "", user: Principal = Depends(current_user),
-                  session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def incident_page(*, request: Request, incident_id: int, closed: str = "", user: CurrentUser,
+                  session: Db, at: Now):
     incident = service.get_incident(session, user, incident_id)
     return _incident_page(request, session, user, incident, at, closed=closed)
 
@@ -55,7 +65,7 @@ CLOSING_CHOICES = (("domestic", "Domestic"), ("child_protection", "Child protect
 
 
 def _incident_page(request, session, user, incident, at, status_code=200, errors=None, values=None, closed=""):
-    out = incident_out(user, service.detail(session, incident), at)
+    out = incident_out(user, service.detail(session, user, incident), at)
     victim = next((p.person_id for p in out.people if p.role == "victim"), None)
     return render(request, "incidents/incident.html", status_code=status_code, title=f"Log {out.log_ref}",
                   incident=out, labels=PPU_LABELS, can_close=out.closed_at is None and service.may_close(user, incident),
@@ -65,9 +75,9 @@ def _incident_page(request, session, user, incident, at, status_code=200, errors
 
 
 @router.post("/incidents/{incident_id:int}/close")
-def close_log(request: Request, incident_id: int, form: dict = Depends(checked_form),
-              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-              at: datetime = Depends(now)):
+def close_log(*, request: Request, incident_id: int, form: CheckedForm,
+              user: CurrentUser, session: Db,
+              at: Now):
     choice = form.get("closing", "")
     code = form.get("other_code", "").strip() if choice == "other" else choice
     errors = {}
@@ -79,7 +89,7 @@ def close_log(request: Request, incident_id: int, form: dict = Depends(checked_f
         data = CloseIn.model_validate({"version": int(form.get("version") or 0) or 1, "closing_code": code or "x",
                                        "note": form.get("note", "")})
     except ValidationError as exc:
-        errors.update({("other_code" if k == "closing_code" else k): v for k, v in field_errors(exc.errors()).items()})
+        errors.update(form_errors(exc, lambda path: Field("other_code" if path == "closing_code" else path, bare=True)))
     if errors:
         incident = service.get_incident(session, user, incident_id)
         return _incident_page(request, session, user, incident, at, 422, errors, form)
@@ -88,7 +98,7 @@ def close_log(request: Request, incident_id: int, form: dict = Depends(checked_f
 
 
 @router.get("/incidents/import")
-def import_page(request: Request, user: Principal = Depends(current_user)):
+def import_page(*, request: Request, user: CurrentUser):
     return render(request, "incidents/import.html", title="Import command and control logs",
                   columns=importer.CSV_COLUMNS, can_import=user.role in IMPORTERS)
 
@@ -107,8 +117,8 @@ async def upload_form(request: Request) -> dict:
 
 
 @router.post("/incidents/import")
-def import_upload(request: Request, user: Principal = Depends(current_user), form: dict = Depends(upload_form),
-                  session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def import_upload(*, request: Request, user: CurrentUser, form: dict = Depends(upload_form),
+                  session: Db, at: Now):
     errors = {}
     fmt = form["format"] or PurePath(form["filename"]).suffix.lstrip(".").lower()
     if not form["filename"]:
@@ -133,21 +143,21 @@ def _queue(session, user, at):
 
 
 @router.get("/ppu/work-items")
-def queue_page(request: Request, done: str = "", user: Principal = Depends(current_user),
-               session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def queue_page(*, request: Request, done: str = "", user: CurrentUser,
+               session: Db, at: Now):
     return render(request, "incidents/queue.html", title="Public protection work queue", at=at, done=done[:20],
                   **_queue(session, user, at))
 
 
 @router.get("/ppu/work-items/fragment")
-def queue_fragment(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                   at: datetime = Depends(now)):
+def queue_fragment(*, request: Request, user: CurrentUser, session: Db,
+                   at: Now):
     return render(request, "incidents/queue_items.html", at=at, **_queue(session, user, at))
 
 
 @router.post("/ppu/work-items/{item_id:int}")
-def queue_update(request: Request, item_id: int, form: dict = Depends(checked_form),
-                 user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
+def queue_update(*, request: Request, item_id: int, form: CheckedForm,
+                 user: CurrentUser, session: Db):
     data = WorkItemUpdateIn.model_validate({"status": form.get("status") or "open",
                                             "version": int(form.get("version", "0") or 0) or 1})
     service.update_work_item(session, user, item_id, data)
@@ -164,14 +174,14 @@ def _audit_page(request, session, user, at, status_code=200, **extra):
 
 
 @router.get("/incidents/closure-audit")
-def audit_page(request: Request, ran: str = "", decided: str = "", user: Principal = Depends(current_user),
-               session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def audit_page(*, request: Request, ran: str = "", decided: str = "", user: CurrentUser,
+               session: Db, at: Now):
     return _audit_page(request, session, user, at, ran=ran[:80], decided=decided[:20])
 
 
 @router.post("/incidents/closure-audit/run")
-def audit_run(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-              session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def audit_run(*, request: Request, form: CheckedForm, user: CurrentUser,
+              session: Db, at: Now):
     days = form.get("days", "30")
     days = int(days) if days in AUDIT_WINDOWS else 30
     result = closure_audit.audit(session, user, at - timedelta(days=days), at, at)
@@ -179,14 +189,13 @@ def audit_run(request: Request, form: dict = Depends(checked_form), user: Princi
 
 
 @router.post("/incidents/closure-audit/{flag_id:int}")
-def audit_decide(request: Request, flag_id: int, form: dict = Depends(checked_form),
-                 user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def audit_decide(*, request: Request, flag_id: int, form: CheckedForm,
+                 user: CurrentUser, session: Db, at: Now):
     try:
         data = FlagDecisionIn.model_validate({"decision": form.get("decision") or None, "note": form.get("note", ""),
                                               "closing_code": form.get("closing_code") or None})
     except ValidationError as exc:
-        errors = {f"{name}-{flag_id}": message[:1].upper() + message[1:]
-                  for name, message in field_errors(exc.errors()).items()}
+        errors = form_errors(exc, lambda path: Field(f"{path}-{flag_id}", bare=True))
         session.rollback()
         return _audit_page(request, session, user, at, status_code=422, errors=errors,
                            values={f"note-{flag_id}": form.get("note", "")})

@@ -5,22 +5,35 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
-from beacon.access.policy import Principal
 from beacon.errors import NotFound
-from beacon.inspection import reporting, service
-from beacon.inspection.models import Method, Status, Verification
-from beacon.inspection.schemas import (AdvanceIn, AssessmentIn, ComputedEvidenceIn, CorrectionIn, EvidenceIn,
-                                       InspectionIn, ModerationIn, PracticeIn)
+from beacon.inspection import national_picture, reveals, service
+from beacon.inspection import repository as inspection_repo
+from beacon.inspection.grading import GradeDecision
+from beacon.inspection.models import Method, RevealStatus, Status, Verification
+from beacon.inspection.schemas import (
+    AdvanceIn,
+    AssessmentIn,
+    ComputedEvidenceIn,
+    ConfirmationIn,
+    CorrectionIn,
+    EvidenceIn,
+    InspectionIn,
+    ModerationIn,
+    PracticeIn,
+    RevealDecisionIn,
+    RevealRequestIn,
+    WithdrawalIn,
+)
 from beacon.inspection.types import Finding, Grade, Result
-from beacon.web.deps import api_user, db, force_settings, now
+from beacon.schemas import WholeNumber
+from beacon.web.deps import ApiUser, Db, ForceSettings, Now
 from beacon.web.routes.api import ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["inspection"])
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path()]
 CriterionId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9_.\-]+$")]
 
 
@@ -37,6 +50,7 @@ class InspectionOut(BaseModel):
     edition: int
     supersedes_id: int | None
     correction_reason: str
+    sample_sizes: dict[str, int]
     version: int
 
 
@@ -57,6 +71,37 @@ class EvidenceOut(BaseModel):
     computed_kind: str | None
     computed_params: dict[str, Any]
     computed_result: dict[str, Any]
+    withdrawn_at: datetime | None
+    withdrawn_by: str
+    withdrawal_reason: str
+
+
+class FigureOut(BaseModel):
+    audit: str
+    rule_id: str
+    statistic: str = Field(description="rate (force-wide) or lowest_division")
+    met: int
+    applicable: int
+    rate: float | None
+    division: str | None = Field(description="the division read, for the lowest-division statistic (its id)")
+    result: Result
+    to_met: int | None = Field(description="more records meeting the rule that would make this figure met")
+
+
+class ThresholdsOut(BaseModel):
+    met_at: float
+    partly_at: float
+    minimum: int
+
+
+class ProposalOut(BaseModel):
+    criterion_id: str
+    result: Result
+    figures: list[FigureOut]
+    thresholds: ThresholdsOut
+    reason: str = Field(description="the binding's own reason for its thresholds ('' when the settings apply)")
+    evidence_ids: list[int] = Field(description="the computed evidence the figures come from")
+    missing: list[str] = Field(description="audits the binding reads that the inspection has not computed")
 
 
 class AssessmentOut(BaseModel):
@@ -67,17 +112,46 @@ class AssessmentOut(BaseModel):
     evidence_ids: list[int]
     assessed_by: str
     version: int
+    proposed_result: Result | None = None
+    overridden: bool = False
+    override_reason: str = ""
+    proposal: ProposalOut | None = None
 
 
 class GradeOut(BaseModel):
+    """``grade`` is the grade that stands: the moderated one once it stands (a moderation more than
+    one step from the engine's waits for a second moderator, ``awaiting_confirmation``), else the
+    engine's. None: the framework is not evidenced, so not graded."""
     framework_id: str
-    grade: Grade
-    engine_grade: Grade
+    grade: Grade | None
+    engine_grade: Grade | None
     provisional: bool
     moderated_grade: Grade | None
     moderation_rationale: str
-    explanation: dict[str, Any]
+    moderated_by: str
+    awaiting_confirmation: bool
+    confirmed_by: str
+    confirmation_rationale: str
+    explanation: DecisionOut
     version: int
+
+
+class TallyOut(BaseModel):
+    met: int
+    applicable: int
+
+
+class DecisionOut(BaseModel):
+    """The engine's grade and why (``beacon.inspection.grading.GradeDecision``; grade None: not evidenced)."""
+    grade: Grade | None
+    provisional: bool
+    reasons: list[str]
+    deciding: list[str]
+    moderation: list[str]
+    fair_significant: TallyOut
+    fair: TallyOut
+    good: TallyOut
+    excellent: TallyOut
 
 
 class PracticeOut(BaseModel):
@@ -98,7 +172,8 @@ def _inspection(i) -> InspectionOut:
                          library_version=i.library_version, framework_ids=i.framework_ids,
                          period_start=i.period_start.isoformat(), period_end=i.period_end.isoformat(),
                          status=i.status, edition=i.edition, supersedes_id=i.supersedes_id,
-                         correction_reason=i.correction_reason, version=i.version)
+                         correction_reason=i.correction_reason, sample_sizes=json.loads(i.sample_sizes or "{}"),
+                         version=i.version)
 
 
 def _evidence(e) -> EvidenceOut:
@@ -107,19 +182,24 @@ def _evidence(e) -> EvidenceOut:
                        verification=e.verification, finding=e.finding, shows_beacon=e.shows_beacon,
                        shows_innovation=e.shows_innovation, criterion_ids=e.criterion_ids,
                        computed_kind=e.computed_kind, computed_params=json.loads(e.computed_params),
-                       computed_result=json.loads(e.computed_result))
+                       computed_result=json.loads(e.computed_result), withdrawn_at=e.withdrawn_at,
+                       withdrawn_by=e.withdrawn_by, withdrawal_reason=e.withdrawal_reason)
 
 
 def _assessment(a) -> AssessmentOut:
     return AssessmentOut(criterion_id=a.criterion_id, framework_id=a.framework_id, result=a.result,
                          justification=a.justification, evidence_ids=json.loads(a.evidence_ids),
-                         assessed_by=a.assessed_by, version=a.version)
+                         assessed_by=a.assessed_by, version=a.version, proposed_result=a.proposed_result,
+                         overridden=a.overridden, override_reason=a.override_reason,
+                         proposal=ProposalOut(**json.loads(a.proposal)) if a.proposal else None)
 
 
 def _grade(g) -> GradeOut:
     return GradeOut(framework_id=g.framework_id, grade=g.grade, engine_grade=g.engine_grade,
                     provisional=g.provisional, moderated_grade=g.moderated_grade,
-                    moderation_rationale=g.moderation_rationale, explanation=json.loads(g.explanation),
+                    moderation_rationale=g.moderation_rationale, moderated_by=g.moderated_by,
+                    awaiting_confirmation=g.awaiting_confirmation, confirmed_by=g.confirmed_by,
+                    confirmation_rationale=g.confirmation_rationale, explanation=DecisionOut(**GradeDecision.from_json(json.loads(g.explanation)).to_json()),
                     version=g.version)
 
 
@@ -128,61 +208,78 @@ def _practice(p) -> PracticeOut:
 
 
 @router.post("/inspections", response_model=InspectionOut, status_code=201, responses=ERRORS)
-def create(data: InspectionIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-           at: datetime = Depends(now)):
-    return _inspection(service.create(session, user, data, at))
+def create(*, data: InspectionIn, user: ApiUser, session: Db,
+           at: Now, settings: ForceSettings):
+    """A new inspection. Each case-file sample's size is fixed now: ``sample_sizes`` by kind, or the
+    setting ``inspection.file_sample_size``, never above ``inspection.file_sample_max``."""
+    return _inspection(service.create(session, user, data, at, settings))
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut, responses=ERRORS)
-def read(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
+def read(*, inspection_id: RecordId, user: ApiUser, session: Db):
     return _inspection(service.fetch(session, user, inspection_id))
 
 
 @router.post("/inspections/{inspection_id}/status", response_model=InspectionOut, responses=ERRORS)
-def advance(inspection_id: RecordId, data: AdvanceIn, user: Principal = Depends(api_user),
-            session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def advance(*, inspection_id: RecordId, data: AdvanceIn, user: ApiUser,
+            session: Db, at: Now):
     """Move the inspection to its next stage: planned → fieldwork → grading → moderation → published."""
     return _inspection(service.advance(session, user, inspection_id, data, at))
 
 
 @router.post("/inspections/{inspection_id}/corrections", response_model=InspectionOut, status_code=201,
              responses=ERRORS)
-def correct(inspection_id: RecordId, data: CorrectionIn, user: Principal = Depends(api_user),
-            session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
+def correct(*, inspection_id: RecordId, data: CorrectionIn, user: ApiUser,
+            session: Db, at: Now):
     """Correct a published inspection: a new edition with the reason, back at grading."""
     return _inspection(service.correct(session, user, inspection_id, data, at))
 
 
 @router.get("/inspections/{inspection_id}/evidence", response_model=list[EvidenceOut], responses=ERRORS)
-def list_evidence(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
+def list_evidence(*, inspection_id: RecordId, user: ApiUser, session: Db):
     service.fetch(session, user, inspection_id)
-    return [_evidence(e) for e in service.evidence_of(session, inspection_id)]
+    return [_evidence(e) for e in inspection_repo.evidence_of(session, inspection_id)]
 
 
 @router.get("/inspections/{inspection_id}/evidence/{evidence_id}", response_model=EvidenceOut, responses=ERRORS)
-def get_evidence(inspection_id: RecordId, evidence_id: RecordId, user: Principal = Depends(api_user),
-                 session: Session = Depends(db, scope="function")):
+def get_evidence(*, inspection_id: RecordId, evidence_id: RecordId, user: ApiUser,
+                 session: Db):
     """One evidence item; for computed evidence, the result with the record ids behind every figure."""
     service.fetch(session, user, inspection_id)
-    found = next((e for e in service.evidence_of(session, inspection_id) if e.id == evidence_id), None)
+    found = next((e for e in inspection_repo.evidence_of(session, inspection_id) if e.id == evidence_id), None)
     if found is None:
         raise NotFound(f"no evidence {evidence_id} in inspection {inspection_id}")
     return _evidence(found)
 
 
 @router.post("/inspections/{inspection_id}/evidence", response_model=EvidenceOut, status_code=201, responses=ERRORS)
-def add_evidence(inspection_id: RecordId, data: EvidenceIn, user: Principal = Depends(api_user),
-                 session: Session = Depends(db, scope="function")):
-    return _evidence(service.add_evidence(session, user, inspection_id, data))
+def add_evidence(*, inspection_id: RecordId, data: EvidenceIn, user: ApiUser,
+                 session: Db, settings: ForceSettings, at: Now):
+    """Typed evidence. ``gathered_on`` must fall within the inspection's evidence window (settings
+    inspection.evidence_months_before and inspection.fieldwork_months) and not in the future."""
+    return _evidence(service.add_evidence(session, user, inspection_id, data, settings, at))
 
 
 @router.post("/inspections/{inspection_id}/computed-evidence", response_model=EvidenceOut, status_code=201,
              responses=ERRORS)
-def computed_evidence(inspection_id: RecordId, data: ComputedEvidenceIn, user: Principal = Depends(api_user),
-                      session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-                      settings: dict = Depends(force_settings)):
-    """Compute evidence from Beacon's missing-person records over the inspection period."""
+def computed_evidence(*, inspection_id: RecordId, data: ComputedEvidenceIn, user: ApiUser,
+                      session: Db, at: Now,
+                      settings: ForceSettings):
+    """Compute evidence from Beacon's records over the inspection period. A case-file sample
+    (``*.file_sample``) has the inspection's size (``n`` may ask for fewer) and a seed Beacon
+    draws and records; a second live sample of a kind for a framework is a 409 until the first
+    is withdrawn."""
     return _evidence(service.compute_evidence(session, user, inspection_id, data, settings, at))
+
+
+@router.post("/inspections/{inspection_id}/evidence/{evidence_id}/withdrawal", response_model=EvidenceOut,
+             responses=ERRORS)
+def withdraw_sample(*, inspection_id: RecordId, evidence_id: RecordId, data: WithdrawalIn,
+                    user: ApiUser, session: Db,
+                    at: Now):
+    """Withdraw a case-file sample, with the reason, so that another of its kind may be drawn. Names
+    already shown from it still count against the sample's size."""
+    return _evidence(service.withdraw_sample(session, user, inspection_id, evidence_id, data, at))
 
 
 class IdentityOut(BaseModel):
@@ -192,72 +289,158 @@ class IdentityOut(BaseModel):
     date_of_birth: str | None
 
 
+class RevealOut(BaseModel):
+    id: int
+    record_type: str
+    record_id: int
+    evidence_id: int | None
+    status: RevealStatus
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    decision_reason: str
+    version: int
+
+
+def _reveal(r) -> RevealOut:
+    return RevealOut(**{f: getattr(r, f) for f in RevealOut.model_fields})
+
+
 @router.get("/inspections/{inspection_id}/evidence/{evidence_id}/cases/{record_id}/identity",
             response_model=IdentityOut, responses=ERRORS)
-def reveal_identity(inspection_id: RecordId, evidence_id: RecordId, record_id: RecordId,
-                    user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
-    """The name behind one sampled case, for an inspector checking the file: logged."""
-    return IdentityOut(**service.reveal_sampled_identity(session, user, inspection_id, evidence_id, record_id))
+def reveal_identity(*, inspection_id: RecordId, evidence_id: RecordId, record_id: RecordId,
+                    user: ApiUser, session: Db,
+                    at: Now, settings: ForceSettings):
+    """The name behind one case of a live case-file sample, for an inspector checking the file:
+    logged. Up to the sample's size of names per kind across the inspection; beyond it, or for a
+    record not in the sample (422), ask for a second inspector's approval (``/reveals``)."""
+    return IdentityOut(**reveals.reveal_sampled_identity(session, user, inspection_id, evidence_id, record_id,
+                                                         settings, at))
+
+
+@router.get("/inspections/{inspection_id}/reveals", response_model=list[RevealOut], responses=ERRORS)
+def list_reveals(*, inspection_id: RecordId, user: ApiUser,
+                 session: Db):
+    """Every name shown from a sample (``in_sample``) and every request to see one, newest first."""
+    return [_reveal(r) for r in reveals.reveals_of(session, user, inspection_id)]
+
+
+@router.post("/inspections/{inspection_id}/reveals", response_model=RevealOut, status_code=201, responses=ERRORS)
+def request_reveal(*, inspection_id: RecordId, data: RevealRequestIn, user: ApiUser,
+                   session: Db, at: Now):
+    """Ask to see the name behind a record beyond the inspection's sample: which record, and why
+    (at least 20 characters). Another inspector approves or refuses it."""
+    return _reveal(reveals.request_reveal(session, user, inspection_id, data, at))
+
+
+@router.post("/inspections/{inspection_id}/reveals/{reveal_id}/decision", response_model=RevealOut,
+             responses=ERRORS)
+def decide_reveal(*, inspection_id: RecordId, reveal_id: RecordId, data: RevealDecisionIn,
+                  user: ApiUser, session: Db,
+                  at: Now):
+    """Approve or refuse another inspector's request, with the reason (your own is a 403)."""
+    return _reveal(reveals.decide(session, user, inspection_id, reveal_id, data, at))
+
+
+@router.get("/inspections/{inspection_id}/reveals/{reveal_id}/identity", response_model=IdentityOut,
+            responses=ERRORS)
+def approved_identity(*, inspection_id: RecordId, reveal_id: RecordId, user: ApiUser,
+                      session: Db):
+    """The name behind an approved request, for the inspector who asked: logged each time."""
+    return IdentityOut(**reveals.approved_identity(session, user, inspection_id, reveal_id))
 
 
 @router.get("/inspections/{inspection_id}/assessments", response_model=list[AssessmentOut], responses=ERRORS)
-def list_assessments(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
+def list_assessments(*, inspection_id: RecordId, user: ApiUser, session: Db):
     service.fetch(session, user, inspection_id)
-    return [_assessment(a) for a in service.assessments_of(session, inspection_id)]
+    return [_assessment(a) for a in inspection_repo.assessments_of(session, inspection_id)]
 
 
 @router.put("/inspections/{inspection_id}/assessments/{criterion_id}", response_model=AssessmentOut,
             responses=ERRORS)
-def assess(inspection_id: RecordId, criterion_id: CriterionId, data: AssessmentIn,
-           user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
-    return _assessment(service.assess(session, user, inspection_id, criterion_id, data, at))
+def assess(*, inspection_id: RecordId, criterion_id: CriterionId, data: AssessmentIn,
+           user: ApiUser, session: Db, at: Now, settings: ForceSettings):
+    """Assess a criterion. For one bound to records, a result other than the proposal needs
+    ``override_reason``."""
+    return _assessment(service.assess(session, user, inspection_id, criterion_id, data, at, settings))
+
+
+@router.get("/inspections/{inspection_id}/proposals", response_model=list[ProposalOut], responses=ERRORS)
+def list_proposals(*, inspection_id: RecordId, user: ApiUser, session: Db, settings: ForceSettings):
+    """What the inspection's computed evidence proposes for every bound criterion: the result, the
+    figures, the thresholds and the evidence they come from."""
+    return [ProposalOut(**p.to_json()) for p in service.proposals(session, user, inspection_id, settings).values()]
 
 
 @router.post("/inspections/{inspection_id}/grades", response_model=list[GradeOut], responses=ERRORS)
-def grade(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-          at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def grade(*, inspection_id: RecordId, user: ApiUser, session: Db,
+          at: Now, settings: ForceSettings):
     """Run the grading engine on every graded framework of the inspection."""
     return [_grade(g) for g in service.grade(session, user, inspection_id, settings, at)]
 
 
 @router.get("/inspections/{inspection_id}/grades", response_model=list[GradeOut], responses=ERRORS)
-def list_grades(inspection_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
+def list_grades(*, inspection_id: RecordId, user: ApiUser, session: Db):
     service.fetch(session, user, inspection_id)
-    return [_grade(g) for g in service.grades_of(session, inspection_id)]
+    return [_grade(g) for g in inspection_repo.grades_of(session, inspection_id)]
 
 
 @router.post("/inspections/{inspection_id}/grades/{framework_id}/moderation", response_model=GradeOut,
              responses=ERRORS)
-def moderate(inspection_id: RecordId, framework_id: CriterionId, data: ModerationIn,
-             user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now)):
-    """Set the moderated grade, with the rationale (required)."""
+def moderate(*, inspection_id: RecordId, framework_id: CriterionId, data: ModerationIn,
+             user: ApiUser, session: Db, at: Now):
+    """Set the moderated grade, with the rationale (required). A grade more than one step from the
+    engine's stands only once a second moderator confirms it (``.../confirmation``)."""
     return _grade(service.moderate(session, user, inspection_id, framework_id, data, at))
 
 
+@router.post("/inspections/{inspection_id}/grades/{framework_id}/confirmation", response_model=GradeOut,
+             responses=ERRORS)
+def confirm_moderation(*, inspection_id: RecordId, framework_id: CriterionId, data: ConfirmationIn,
+                       user: ApiUser, session: Db):
+    """A second moderator (not the one who moderated) confirms a moderated grade more than one step
+    from the engine's, with a rationale, so that it stands."""
+    return _grade(service.confirm_moderation(session, user, inspection_id, framework_id, data))
+
+
 @router.get("/practice", response_model=list[PracticeOut], responses=ERRORS)
-def search_practice(q: Annotated[str, Query(max_length=200)] = "",
+def search_practice(*, q: Annotated[str, Query(max_length=200)] = "",
                     framework_id: Annotated[str | None, Query(max_length=80)] = None,
-                    evaluated: bool | None = None, user: Principal = Depends(api_user),
-                    session: Session = Depends(db, scope="function")):
+                    evaluated: bool | None = None, user: ApiUser,
+                    session: Db):
     return [_practice(p) for p in service.search_practice(session, user, q, framework_id, evaluated)]
 
 
 @router.post("/practice", response_model=PracticeOut, status_code=201, responses=ERRORS)
-def add_practice(data: PracticeIn, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function")):
+def add_practice(*, data: PracticeIn, user: ApiUser, session: Db):
     return _practice(service.add_practice(session, user, data))
 
 
+class CountedOut(BaseModel):
+    force_id: int
+    framework_id: str
+    inspection_id: int
+
+
 class NationalOut(BaseModel):
+    """Each force counted once per framework, from its latest published inspection in the programme
+    that graded it (``counted`` says which); a draft never counts."""
     library_id: str
+    forces: int
     distribution: dict[str, dict[Grade, int]]
     flags: list[dict[str, Any]]
+    counted: list[CountedOut]
 
 
 @router.get("/national", response_model=NationalOut, responses=ERRORS)
-def national(library_id: Annotated[str, Query(max_length=40, pattern=r"^[a-z0-9\-]+$")] = "hmic-2007",
-             user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-             settings: dict = Depends(force_settings)):
+def national(*, library_id: Annotated[str, Query(max_length=40, pattern=r"^[a-z0-9\-]+$")] = "hmic-2007",
+             user: ApiUser, session: Db,
+             settings: ForceSettings):
     """The national summary of judgements and the moderation flags against most similar forces."""
-    picture = reporting.national_picture(session, user, library_id, settings)
-    return NationalOut(library_id=library_id, distribution=picture.distribution,
-                       flags=[f.__dict__ for f in picture.flags])
+    picture = national_picture.national_picture(session, user, library_id, settings)
+    return NationalOut(library_id=library_id, forces=picture.forces, distribution=picture.distribution,
+                       flags=[f.__dict__ for f in picture.flags],
+                       counted=[CountedOut(force_id=f, framework_id=fw, inspection_id=i)
+                                for (f, fw), i in sorted(picture.counted.items())])

@@ -1,22 +1,22 @@
 """Missing-person pages: search, report, the case page and its forms."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from beacon.access.policy import Principal
-from beacon.cases.missing_persons import schemas, service
+from beacon.cases.missing_persons import present, schemas, service
 from beacon.cases.missing_persons.models import RiskGrade, Status
 from beacon.errors import Invalid
 from beacon.org.models import Division
-from beacon.web import present
-from beacon.web.deps import checked_form, current_user, db, force_settings, now
-from beacon.web.errors import field_errors
-from beacon.web.forms import FormError, collect, parse_date, parse_datetime, to_form_errors
+from beacon.web.deps import CheckedForm, CurrentUser, Db, ForceSettings, Now
+from beacon.web.forms import (
+    FormError,
+    collect,
+    form_errors,
+    parse_date,
+    parse_datetime,
+)
 from beacon.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +31,9 @@ NEW_FIELDS = {"person.forename": "forename", "person.surname": "surname", "perso
 
 
 @router.get("/missing-persons")
-def search_page(request: Request, q: str = "", status: str = "", grade: str = "", page: int = 1,
-                user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                at: datetime = Depends(now)):
+def search_page(*, request: Request, q: str = "", status: str = "", grade: str = "", page: int = 1,
+                user: CurrentUser, session: Db,
+                at: Now):
     page = max(1, min(page, 1000))
     filters = dict(q=q[:100], status=Status(status) if status in Status._value2member_map_ else None,
                    grade=RiskGrade(grade) if grade in RiskGrade._value2member_map_ else None)
@@ -44,7 +44,7 @@ def search_page(request: Request, q: str = "", status: str = "", grade: str = ""
 
 
 @router.get("/missing-persons/new")
-def new_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function")):
+def new_page(*, request: Request, user: CurrentUser, session: Db):
     return render(request, "mp/new.html", title="Report a missing person", grades=list(RiskGrade),
                   divisions=session.query(Division).order_by(Division.code).all())
 
@@ -74,8 +74,8 @@ def _report_in(form: dict[str, str]) -> tuple[dict, dict[str, str]]:
 
 
 @router.post("/missing-persons/new")
-def create(request: Request, form: dict = Depends(checked_form), user: Principal = Depends(current_user),
-           session: Session = Depends(db, scope="function"), at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def create(*, request: Request, form: CheckedForm, user: CurrentUser,
+           session: Db, at: Now, settings: ForceSettings):
     body, date_errors = _report_in(form)
     try:
         data = schemas.ReportIn.model_validate(body)
@@ -84,11 +84,9 @@ def create(request: Request, form: dict = Depends(checked_form), user: Principal
         report = service.create_report(session, user, settings, data, at)
     except FormError as exc:
         errors = exc.errors
-    except ValidationError as exc:
+    except (ValidationError, Invalid) as exc:
         # every field's problem at once; a date the form could not read explains itself better
-        errors = {**to_form_errors(field_errors(exc.errors()), NEW_FIELDS), **date_errors}
-    except Invalid as exc:
-        errors = to_form_errors(exc.errors, NEW_FIELDS)
+        errors = {**form_errors(exc, NEW_FIELDS), **date_errors}
     else:
         return RedirectResponse(f"/missing-persons/{report.id}?created=1", status_code=303)
     session.rollback()
@@ -97,9 +95,9 @@ def create(request: Request, form: dict = Depends(checked_form), user: Principal
 
 
 @router.get("/missing-persons/{report_id:int}")
-def case_page(request: Request, report_id: int, created: int = 0, done: str = "",
-              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-              settings: dict = Depends(force_settings)):
+def case_page(*, request: Request, report_id: int, created: int = 0, done: str = "",
+              user: CurrentUser, session: Db, at: Now,
+              settings: ForceSettings):
     return _case(request, session, user, report_id, at, settings, created=bool(created), done=done[:20])
 
 
@@ -133,9 +131,9 @@ FORM_FIELDS = {"closed_at": "closed", "found_place.address": "found_address", "f
 
 
 @router.post("/missing-persons/{report_id:int}/{form_name}")
-def case_form(request: Request, report_id: int, form_name: str, form: dict = Depends(checked_form),
-              user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-              settings: dict = Depends(force_settings)):
+def case_form(*, request: Request, report_id: int, form_name: str, form: CheckedForm,
+              user: CurrentUser, session: Db, at: Now,
+              settings: ForceSettings):
     if form_name not in FORMS:
         return render(request, "error.html", status_code=404, title="Page not found", message="No such form")
     schema, build, call = FORMS[form_name]
@@ -151,10 +149,8 @@ def case_form(request: Request, report_id: int, form_name: str, form: dict = Dep
             fn(session, user, report_id, data, at)
     except FormError as exc:
         errors = exc.errors
-    except ValidationError as exc:
-        errors = to_form_errors(field_errors(exc.errors()), FORM_FIELDS)
-    except Invalid as exc:
-        errors = to_form_errors(exc.errors, FORM_FIELDS)
+    except (ValidationError, Invalid) as exc:
+        errors = form_errors(exc, FORM_FIELDS)
     else:
         return RedirectResponse(f"/missing-persons/{report_id}?done={form_name}", status_code=303)
     session.rollback()

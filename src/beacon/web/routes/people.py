@@ -2,20 +2,19 @@
 and child-protection victims and addresses)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from beacon.access.policy import Principal
+from beacon.cases import profile as profiles
 from beacon.cases.domestic_abuse import repeats as da_repeats
-from beacon.cases.missing_persons import service
-from beacon.people import profile as profiles
+from beacon.cases.missing_persons import present, service
 from beacon.rules.clocks import LONDON
-from beacon.web import present
-from beacon.web.deps import api_user, current_user, db, force_settings, now
+from beacon.web.deps import ApiUser, CurrentUser, Db, ForceSettings, Now
 from beacon.web.render import render
 from beacon.web.routes.api import ERRORS, RecordId
 
@@ -47,17 +46,17 @@ def _profile(session: Session, user: Principal, person_id: int, settings: dict, 
 
 
 @router.get("/people/{person_id:int}")
-def person_page(request: Request, person_id: int, user: Principal = Depends(current_user),
-                session: Session = Depends(db, scope="function"), at: datetime = Depends(now),
-                settings: dict = Depends(force_settings)):
+def person_page(*, request: Request, person_id: int, user: CurrentUser,
+                session: Db, at: Now,
+                settings: ForceSettings):
     found, dob = _profile(session, user, person_id, settings, at)
     return render(request, "person.html", title=present.person_name(user, found.person), profile=found,
                   date_of_birth=dob, divisions=profiles.division_names(session))
 
 
 @api.get("/people/{person_id}", response_model=ProfileOut, responses=ERRORS)
-def person_api(person_id: RecordId, user: Principal = Depends(api_user), session: Session = Depends(db, scope="function"),
-               at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def person_api(*, person_id: RecordId, user: ApiUser, session: Db,
+               at: Now, settings: ForceSettings):
     """Everything about one person that the caller may see, domain by domain; a domain the caller
     may not see is listed with ``visible: false`` and the reason."""
     found, dob = _profile(session, user, person_id, settings, at)
@@ -66,8 +65,8 @@ def person_api(person_id: RecordId, user: Principal = Depends(api_user), session
 
 
 @router.get("/missing-persons/repeats", name="repeats")
-def repeats_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                 at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+def repeats_page(*, request: Request, user: CurrentUser, session: Db,
+                 at: Now, settings: ForceSettings):
     result, places = service.repeat_analysis(session, user, settings, at)
     return render(request, "repeats.html", title="Repeat missing persons and locations", result=result,
                   places=places, settings=settings)
@@ -77,16 +76,16 @@ def _period(date_from: date | None, date_to: date | None, at: datetime) -> tuple
     """[since, until) in UTC from inclusive London dates; by default the 12 months to today."""
     last = date_to or at.astimezone(LONDON).date()
     first = date_from or (last - timedelta(days=364))
-    since = datetime.combine(first, time(0), tzinfo=LONDON).astimezone(timezone.utc)
-    until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(timezone.utc)
+    since = datetime.combine(first, time(0), tzinfo=LONDON).astimezone(UTC)
+    until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
     return since, until, first, last
 
 
 @router.get("/domestic-abuse/repeats")
-def da_repeats_page(request: Request, date_from: Annotated[date | None, Query(alias="from")] = None,
+def da_repeats_page(*, request: Request, date_from: Annotated[date | None, Query(alias="from")] = None,
                     date_to: Annotated[date | None, Query(alias="to")] = None,
-                    user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                    at: datetime = Depends(now), settings: dict = Depends(force_settings)):
+                    user: CurrentUser, session: Db,
+                    at: Now, settings: ForceSettings):
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
     since, until, first, last = _period(date_from, date_to, at)

@@ -2,15 +2,10 @@
 in the page by a small script that fetches the list fragment every few seconds."""
 from __future__ import annotations
 
-from datetime import datetime
+from fastapi import APIRouter, Request
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
-
-from beacon.access.policy import Principal
-from beacon.cases.missing_persons import service
-from beacon.web import present
-from beacon.web.deps import current_user, db, now
+from beacon.cases.missing_persons import present, service
+from beacon.web.deps import CurrentUser, Db, Now
 from beacon.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,12 +18,12 @@ def _lists(session, user, at):
 
 
 @router.get("/supervisor")
-def supervisor_page(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                    at: datetime = Depends(now)):
+def supervisor_page(*, request: Request, user: CurrentUser, session: Db,
+                    at: Now):
     return render(request, "supervisor/page.html", title="Supervisor's list", at=at, **_lists(session, user, at))
 
 
 @router.get("/supervisor/fragment")
-def supervisor_fragment(request: Request, user: Principal = Depends(current_user), session: Session = Depends(db, scope="function"),
-                        at: datetime = Depends(now)):
+def supervisor_fragment(*, request: Request, user: CurrentUser, session: Db,
+                        at: Now):
     return render(request, "supervisor/lists.html", at=at, **_lists(session, user, at))

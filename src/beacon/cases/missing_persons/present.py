@@ -7,12 +7,18 @@ from datetime import datetime
 from beacon.access.policy import Principal
 from beacon.cases.missing_persons import rules
 from beacon.cases.missing_persons.models import MissingReport
-from beacon.cases.missing_persons.schemas import ActionOut, GradeOut, ReportOut, ReportSummary, ReviewOut
+from beacon.cases.missing_persons.schemas import (
+    ActionOut,
+    GradeOut,
+    ReportOut,
+    ReportSummary,
+    ReviewOut,
+)
 from beacon.people import redact as redaction
 
 
 def person_name(user: Principal, person) -> str:
-    return f"Person {person.id:07d}" if user.pseudonymised else person.full_name
+    return redaction.pseudonym(person.id) if user.pseudonymised else person.full_name
 
 
 def summary(user: Principal, report: MissingReport, at: datetime) -> ReportSummary:
@@ -28,7 +34,9 @@ def summary(user: Principal, report: MissingReport, at: datetime) -> ReportSumma
 
 def detail(user: Principal, report: MissingReport, at: datetime, settings: Mapping[str, object]) -> ReportOut:
     hide = user.pseudonymised
-    redact = redaction.for_reader(hide, [report.person], [report.reported_by_name])
+    places = redaction.linked_places([report.person], report.home_location, report.last_seen_location,
+                                     report.found_location) if hide else ()
+    redact = redaction.for_reader(hide, [report.person], [report.reported_by_name], places)
     return ReportOut(
         **summary(user, report, at).model_dump(),
         circumstances=redact(report.circumstances), reported_by_name="(withheld)" if hide else report.reported_by_name,

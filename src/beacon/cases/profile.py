@@ -17,10 +17,20 @@ from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, ListScope, Principal, scope
-from beacon.cases.child_protection.models import ChildCase, ChildReferral, PoliceProtection
+from beacon.cases.child_protection import referrals as child_referrals
+from beacon.cases.child_protection.models import (
+    ChildCase,
+    ChildReferral,
+    PoliceProtection,
+)
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
 from beacon.cases.domestic_abuse.repeats import is_repeat
-from beacon.cases.incidents.models import DOMESTIC, AddressWarning, Incident, IncidentPerson
+from beacon.cases.incidents.models import (
+    DOMESTIC,
+    AddressWarning,
+    Incident,
+    IncidentPerson,
+)
 from beacon.cases.missing_persons import repository as mp_repo
 from beacon.errors import Forbidden, NotFound
 from beacon.org.models import Division
@@ -126,7 +136,8 @@ def _child_referrals(session: Session, user: Principal, person_id: int, now: dat
         else:
             state = "awaiting acknowledgement"
         rows.append({"id": r.id, "href": f"/referrals/{r.id}", "created_at": r.created_at, "state": state,
-                     "outcome": r.outcome, "division_id": r.division_id})
+                     "outcome": child_referrals.text_redactor(session, r, user.pseudonymised)(r.outcome),
+                     "division_id": r.division_id})
     return Part("child_referrals", title, "child_referral", True, rows=rows)
 
 

@@ -18,19 +18,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, scope
+from beacon.cases.child_protection.models import ChildReferral
+from beacon.cases.domestic_abuse.models import RiskForm
 from beacon.cases.incidents import repository as repo
 from beacon.cases.incidents import service
 from beacon.cases.incidents.models import CHILD_PROTECTION, DOMESTIC, ClosureFlag
 from beacon.cases.incidents.schemas import PPU_LABELS, FlagDecisionIn
+from beacon.db import among, chunks
 from beacon.errors import Conflict, NotFound
+from beacon.people import repository as people_repo
 
 RECORD = service.RECORD
 DEFAULT_WINDOW = timedelta(days=30)
@@ -241,9 +246,9 @@ def signals_for(session: Session, page: list[tuple]) -> dict[int, tuple[list[Hit
     events: dict[int, list[tuple[int, PersonEvent]]] = {}   # person -> [(source incident or 0, event)]
     for pid, iid, ref, code, closed in repo.ppu_closures_of(session, person_ids):
         events.setdefault(pid, []).append((iid, PersonEvent(pid, code, closed, f"on log {ref} closed as {PPU_LABELS[code]}")))
-    for pid, fid, at in repo.risk_forms_of(session, person_ids):
+    for pid, fid, at in risk_forms_of(session, person_ids):
         events.setdefault(pid, []).append((0, PersonEvent(pid, DOMESTIC, at, f"on domestic abuse risk form {fid}")))
-    for pid, rid, at in repo.child_referrals_of(session, person_ids):
+    for pid, rid, at in child_referrals_of(session, person_ids):
         events.setdefault(pid, []).append((0, PersonEvent(pid, CHILD_PROTECTION, at,
                                                           f"referred to children's social care (referral {rid})")))
     warnings: dict[int, list[tuple[int | None, str, str, datetime]]] = {}
@@ -283,7 +288,7 @@ def list_flags(session: Session, user: Principal, status: str = "to_review", lim
     """Flags in the user's division, oldest first; and how many in all."""
     _require_review(session, user)
     rows, total = repo.list_flags(session, scope(user, RECORD), status, limit, offset)
-    places = repo.locations_by_id(session, [i.location_id for _, i in rows])
+    places = people_repo.locations_by_id(session, [i.location_id for _, i in rows])
     note(session, user, "list", RECORD, "", detail=f"closure flags ({status}) ids=" + ",".join(str(f.id) for f, _ in rows))
     return rows, total, places
 
@@ -329,3 +334,25 @@ def signals_markdown() -> str:
     for k in KEYWORDS:
         lines.append(f'| "{k.word}" | {k.suggests} | {k.source} |')
     return "\n".join(lines) + "\n"
+
+
+def risk_forms_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
+    """(person id, risk form id, completed at) for domestic abuse risk forms naming these people as
+    victim or perpetrator."""
+    out = []
+    for part in chunks(sorted(set(person_ids))):
+        for fid, victim, perpetrator, at in session.execute(
+                select(RiskForm.id, RiskForm.victim_id, RiskForm.perpetrator_id, RiskForm.completed_at)
+                .where((among(session, RiskForm.victim_id, part)) | (among(session, RiskForm.perpetrator_id, part)))):
+            for pid in {victim, perpetrator} & set(part):
+                out.append((pid, fid, at))
+    return out
+
+
+def child_referrals_of(session: Session, person_ids: Sequence[int]) -> list[tuple[int, int, datetime]]:
+    """(child id, referral id, created at) for referrals to children's social care about these people."""
+    out = []
+    for part in chunks(sorted(set(person_ids))):
+        out.extend(session.execute(select(ChildReferral.child_id, ChildReferral.id, ChildReferral.created_at)
+                                   .where(among(session, ChildReferral.child_id, part))).tuples())
+    return out

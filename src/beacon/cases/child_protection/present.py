@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from beacon.access.policy import Principal
 from beacon.cases.child_protection import cases, decisions, schedule
 from beacon.cases.child_protection.agreement import agreement
-from beacon.cases.child_protection.case_schemas import (AgreementItem, AgreementOut, CaseOut, CaseSummary, DecisionOut,
-                                                        FactorOut, StepOut)
+from beacon.cases.child_protection.case_schemas import (
+    AgreementItem,
+    AgreementOut,
+    CaseOut,
+    CaseSummary,
+    DecisionOut,
+    FactorOut,
+    StepOut,
+)
 from beacon.cases.child_protection.models import ChildCase, ChildDecision
 from beacon.people import redact as redaction
 from beacon.people.models import Person
@@ -20,7 +27,7 @@ from beacon.people.models import Person
 
 def child_name(user: Principal, child: Person | None, child_id: int) -> str:
     if user.pseudonymised or child is None:
-        return f"Person {child_id:07d}"
+        return redaction.pseudonym(child_id)
     return child.full_name
 
 
@@ -64,7 +71,7 @@ def detail(session: Session, user: Principal, case: ChildCase, today: date) -> C
     steps = cases.steps_of(case, today)
     recorded = cases.decisions_of(session, case.id)
     departures = cases.departures_of(case)
-    redact = redaction.for_reader(user.pseudonymised, [child])
+    redact = redaction.for_reader(user.pseudonymised, [child], places=redaction.linked_places([child]))
     reason = ""
     if departures:
         reason = next((r for d in reversed(recorded) if (r := decisions.departure_reason_of(d.decision))), "")
