@@ -63,6 +63,7 @@ audit: | $(UV)
 
 bench: setup
 	$(PY) bench/missing_persons.py
+	$(PY) bench/live_grades.py
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -95,6 +95,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inspection.fieldwork_months", 6, int,
             "Months after an inspection's assessment period ends within which its evidence may be gathered (the "
             "fieldwork: interviews, focus groups and reality checks follow the period they inspect)."),
+    Setting("inspection.evidence_expiry_months", 36, int,
+            "Year on year: evidence carried from a previous inspection that was gathered more than this many months "
+            "before the new inspection's period began is marked expired, and no longer counts as beacon or "
+            "innovation evidence. Three years: HMIC's programme of 2006-2008 revisited each framework within it."),
     Setting("inspection.file_sample_max", 50, int,
             "The most files an inspection may set for one case-file sample. The names behind a sample's files may "
             "be revealed to its inspectors without a second inspector's approval, so this bounds the names one "

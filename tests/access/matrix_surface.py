@@ -1063,7 +1063,8 @@ INSPECTIONS = Surface(
         "list": NONE("no API list of inspections"),
         "search": NONE("no search of inspections"),
         "read": Way("GET", "/api/v1/inspections/{inspection_id}", api("/api/v1/inspections/{id}")),
-        "export": NONE("the report is exported as HTML and PDF by the pages only"),
+        "export": [Way("GET", "/api/v1/inspections/{inspection_id}/export.json", api("/api/v1/inspections/{id}/export.json")),
+                   Way("GET", "/api/v1/inspections/{inspection_id}/export.csv", api("/api/v1/inspections/{id}/export.csv"))],
         "create": Way("POST", "/api/v1/inspections", const("/api/v1/inspections"),
                       lambda ctx, rec, user: _inspection_body(ctx)),
         # planned -> fieldwork happens once: each allowed cell advances an inspection of its own
@@ -1321,6 +1322,9 @@ UNLINKED = {
         "evidence is checked as its inspection (records.py: matrix='inspection'), which only inspectors write",
     ("POST", "/api/v1/inspections/{inspection_id}/reveals", "record_id", "@record_type"):
         "names a record of the kind record_type gives; only inspectors ask, and they read every division's records",
+    ("POST", "/api/v1/inspections", "starts_from", "inspection"):
+        "names the published inspection a new one starts from; only inspectors create inspections and they read "
+        "every inspection (tests/inspection/test_year_on_year.py checks an unpublished or unknown one is refused)",
 }
 
 __all__ = ["ACTIONS", "BUILD_ORDER", "CASES", "NONE", "OTHER_ROUTES", "PUBLIC", "UNLINKED", "Rec", "Rule", "SURFACE",

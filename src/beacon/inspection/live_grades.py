@@ -199,6 +199,22 @@ def _flags(session: Session, inspection_id: int | None, framework_id: str) -> tu
     return any(e.shows_beacon for e in verified), any(e.shows_innovation for e in verified)
 
 
+def falls(session: Session, library_id: str) -> list[tuple[str, Grade | None, Grade | None]]:
+    """(framework, grade the month before, grade now) for each framework whose latest kept live
+    grade fell: the signal the inspector's page shows. Reads only the last two kept months."""
+    months = list(session.scalars(select(LiveGrade.month).where(LiveGrade.library_id == library_id)
+                                  .group_by(LiveGrade.month).order_by(LiveGrade.month.desc()).limit(2)))
+    if len(months) < 2:
+        return []
+    rows = session.scalars(select(LiveGrade).where(LiveGrade.library_id == library_id, LiveGrade.month.in_(months)))
+    by_fw: dict[str, dict[date, Grade | None]] = {}
+    for r in rows:
+        by_fw.setdefault(r.framework_id, {})[r.month] = r.grade
+    latest, before = months
+    return [(fid, g[before], g[latest]) for fid, g in sorted(by_fw.items())
+            if latest in g and before in g and live.fell([g[before], g[latest]])]
+
+
 def kept_months(session: Session, library_id: str) -> list[date]:
     return list(session.scalars(select(LiveGrade.month).where(LiveGrade.library_id == library_id)
                                 .group_by(LiveGrade.month).order_by(LiveGrade.month)))

@@ -67,6 +67,10 @@ class Inspection(Base):
     # created (setting inspection.file_sample_size, at most inspection.file_sample_max); {} for an
     # inspection created before sizes were kept, which uses the setting.
     sample_sizes: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    # Year on year: the published inspection of the same force and programme whose unbound results
+    # and typed evidence this one started from (service.create copies them, marked as carried).
+    # A plain id, as evidence.carried_from_id (no foreign key: SQLite rebuilds a table to add one).
+    starts_from_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -116,6 +120,7 @@ class Evidence(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    carried_from_id: Mapped[int | None] = mapped_column(Integer)   # the previous inspection's evidence it copies
     criteria: Mapped[list[EvidenceCriterion]] = relationship(cascade="all, delete-orphan")
 
     @property
@@ -146,8 +151,20 @@ class CriterionAssessment(Base):
     proposed_result: Mapped[Result | None] = mapped_column(_enum(Result))
     proposal: Mapped[str | None] = mapped_column(Text)
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # Year on year: the result the previous inspection gave (None: not carried). The result stays
+    # the previous one until an inspector assesses it again; ``changed`` says whether it moved.
+    previous_result: Mapped[Result | None] = mapped_column(_enum(Result))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def changed(self) -> bool:
+        return self.previous_result is not None and self.result is not self.previous_result
+
+    @property
+    def carried_only(self) -> bool:
+        """Carried from the previous inspection and not assessed again (any save bumps the version)."""
+        return self.previous_result is not None and self.version == 1
 
     @property
     def overridden(self) -> bool:

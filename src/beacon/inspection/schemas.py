@@ -22,6 +22,9 @@ FileSampleKind = Literal["mp.file_sample", "da.file_sample", "cp.file_sample"]
 SampleSize = Annotated[int, Field(ge=1, le=1000)]
 
 
+InspectionRef = ref("inspection")
+
+
 class InspectionIn(Strict):
     """``sample_sizes``: the files in each case-file sample, by kind; a kind left out takes the
     setting ``inspection.file_sample_size``, and none may exceed ``inspection.file_sample_max``.
@@ -33,6 +36,10 @@ class InspectionIn(Strict):
     period_start: Day
     period_end: Day
     sample_sizes: dict[FileSampleKind, SampleSize] = Field(default_factory=dict)
+    starts_from: InspectionRef | None = Field(None, description=(
+        "Year on year: a published inspection of the same force and programme whose results for the criteria "
+        "not bound to records, and whose typed evidence, this one starts from (marked as carried; evidence older "
+        "than inspection.evidence_expiry_months before the new period is marked expired)"))
 
     @model_validator(mode="after")
     def _period(self):

@@ -141,9 +141,61 @@ def create(session: Session, user: Principal, data: InspectionIn, now: datetime,
                                         for i, f in enumerate(data.framework_ids)])
     session.add(inspection)
     session.flush()
+    carried = _start_from(session, user, inspection, data.starts_from) if data.starts_from else ""
     note(session, user, "create", RECORD, inspection.id,
-         detail="sample sizes " + ", ".join(f"{k}={n}" for k, n in sorted(sizes.items())))
+         detail="sample sizes " + ", ".join(f"{k}={n}" for k, n in sorted(sizes.items())) + carried)
     return inspection
+
+
+def _start_from(session: Session, user: Principal, inspection: Inspection, previous_id: int) -> str:
+    """Year on year: copy the previous published inspection's typed evidence and its results for
+    the criteria not bound to records (bound criteria take what this period's records propose),
+    each marked as carried; the inspector confirms or changes each."""
+    previous = fetch(session, user, previous_id)
+    problems = []
+    if previous.status is not Status.PUBLISHED:
+        problems.append(f"inspection {previous_id} is not published")
+    if previous.force_id != inspection.force_id or previous.library_id != inspection.library_id:
+        problems.append(f"inspection {previous_id} is of another force or programme")
+    if previous.period_start >= inspection.period_start:
+        problems.append(f"inspection {previous_id}'s period does not come before this one's")
+    if problems:
+        raise Invalid({"starts_from": "; ".join(problems)})
+    lib = library(inspection.library_id)
+    frameworks = set(inspection.framework_ids) & set(previous.framework_ids)
+    id_map: dict[int, int] = {}
+    for ev in inspection_repo.evidence_of(session, previous.id):
+        if ev.framework_id not in frameworks or ev.computed_kind:
+            continue       # computed evidence is computed again from this period's records
+        copy = Evidence(**{c: getattr(ev, c) for c in _columns(Evidence, skip={"id", "inspection_id",
+                                                                               "carried_from_id"})},
+                        inspection_id=inspection.id, carried_from_id=ev.id,
+                        criteria=[EvidenceCriterion(criterion_id=c) for c in ev.criterion_ids])
+        session.add(copy)
+        session.flush()
+        id_map[ev.id] = copy.id
+    bound = {c.id for f in frameworks for c in lib.framework(f).criteria if c.binding is not None}
+    carried = 0
+    for a in inspection_repo.assessments_of(session, previous.id):
+        if a.framework_id not in frameworks or a.criterion_id in bound:
+            continue
+        session.add(CriterionAssessment(
+            inspection_id=inspection.id, framework_id=a.framework_id, criterion_id=a.criterion_id, result=a.result,
+            justification=a.justification, assessed_by=a.assessed_by, assessed_at=a.assessed_at,
+            evidence_ids=json.dumps([id_map[i] for i in json.loads(a.evidence_ids) if i in id_map]),
+            previous_result=a.result))
+        carried += 1
+    inspection.starts_from_id = previous.id
+    session.flush()
+    return f"; starts from inspection {previous.id} ({carried} results, {len(id_map)} pieces of evidence carried)"
+
+
+def expired(evidence: Evidence, inspection: Inspection, settings: Mapping[str, object]) -> bool:
+    """Carried evidence gathered more than ``inspection.evidence_expiry_months`` before the
+    inspection's period began: shown as expired, and no longer counted as beacon or innovation
+    evidence by the grading engine."""
+    return evidence.carried_from_id is not None and evidence.gathered_on < add_months(
+        inspection.period_start, -int(settings["inspection.evidence_expiry_months"]))
 
 
 def advance(session: Session, user: Principal, inspection_id: int, data: AdvanceIn, now: datetime) -> Inspection:
@@ -609,7 +661,8 @@ def grade(session: Session, user: Principal, inspection_id: int, settings: Mappi
         framework = _framework(library(inspection.library_id), fid)
         if not framework.graded:
             continue
-        verified = [e for e in inspection_repo.evidence_of(session, inspection_id, fid) if e.verification is Verification.VERIFIED]
+        verified = [e for e in inspection_repo.evidence_of(session, inspection_id, fid)
+                    if e.verification is Verification.VERIFIED and not expired(e, inspection, settings)]
         decision = grading.grade(framework, results, beacon=any(e.shows_beacon for e in verified),
                                  innovation_evaluated=any(e.shows_innovation for e in verified),
                                  thresholds=thresholds)

@@ -134,7 +134,8 @@ def grade_history_chart(points: Sequence[tuple[str, Grade | None]], title: str, 
         for i, (label, g) in enumerate(points):
             parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(g):.1f}" r="4" fill="#1d70b8"/>')
             if i % every == 0 or i == n - 1:
-                parts.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+                anchor = "end" if i == n - 1 and n > 1 else "middle"
+                parts.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
                              f'font-size="11">{escape(label)}</text>')
     parts.append("</g></svg>")
     return Markup("".join(parts))

@@ -5,11 +5,11 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from beacon.errors import NotFound
-from beacon.inspection import national_picture, reveals, service
+from beacon.inspection import exports, national_picture, reveals, service
 from beacon.inspection import repository as inspection_repo
 from beacon.inspection.grading import GradeDecision
 from beacon.inspection.models import Method, RevealStatus, Status, Verification
@@ -51,6 +51,7 @@ class InspectionOut(BaseModel):
     supersedes_id: int | None
     correction_reason: str
     sample_sizes: dict[str, int]
+    starts_from_id: int | None = Field(None, description="year on year: the inspection whose results it started from")
     version: int
 
 
@@ -74,6 +75,7 @@ class EvidenceOut(BaseModel):
     withdrawn_at: datetime | None
     withdrawn_by: str
     withdrawal_reason: str
+    carried_from_id: int | None = Field(None, description="year on year: the previous inspection's evidence it copies")
 
 
 class FigureOut(BaseModel):
@@ -116,6 +118,8 @@ class AssessmentOut(BaseModel):
     overridden: bool = False
     override_reason: str = ""
     proposal: ProposalOut | None = None
+    previous_result: Result | None = Field(None, description="year on year: the previous inspection's result")
+    changed: bool = False
 
 
 class GradeOut(BaseModel):
@@ -173,7 +177,7 @@ def _inspection(i) -> InspectionOut:
                          period_start=i.period_start.isoformat(), period_end=i.period_end.isoformat(),
                          status=i.status, edition=i.edition, supersedes_id=i.supersedes_id,
                          correction_reason=i.correction_reason, sample_sizes=json.loads(i.sample_sizes or "{}"),
-                         version=i.version)
+                         starts_from_id=i.starts_from_id, version=i.version)
 
 
 def _evidence(e) -> EvidenceOut:
@@ -183,7 +187,7 @@ def _evidence(e) -> EvidenceOut:
                        shows_innovation=e.shows_innovation, criterion_ids=e.criterion_ids,
                        computed_kind=e.computed_kind, computed_params=json.loads(e.computed_params),
                        computed_result=json.loads(e.computed_result), withdrawn_at=e.withdrawn_at,
-                       withdrawn_by=e.withdrawn_by, withdrawal_reason=e.withdrawal_reason)
+                       withdrawn_by=e.withdrawn_by, withdrawal_reason=e.withdrawal_reason, carried_from_id=e.carried_from_id)
 
 
 def _assessment(a) -> AssessmentOut:
@@ -191,7 +195,8 @@ def _assessment(a) -> AssessmentOut:
                          justification=a.justification, evidence_ids=json.loads(a.evidence_ids),
                          assessed_by=a.assessed_by, version=a.version, proposed_result=a.proposed_result,
                          overridden=a.overridden, override_reason=a.override_reason,
-                         proposal=ProposalOut(**json.loads(a.proposal)) if a.proposal else None)
+                         proposal=ProposalOut(**json.loads(a.proposal)) if a.proposal else None,
+                         previous_result=a.previous_result, changed=a.changed)
 
 
 def _grade(g) -> GradeOut:
@@ -403,6 +408,52 @@ def confirm_moderation(*, inspection_id: RecordId, framework_id: CriterionId, da
     """A second moderator (not the one who moderated) confirms a moderated grade more than one step
     from the engine's, with a rationale, so that it stands."""
     return _grade(service.confirm_moderation(session, user, inspection_id, framework_id, data))
+
+
+class ExportEvidenceOut(BaseModel):
+    id: int
+    title: str
+
+
+class ExportCriterionOut(BaseModel):
+    framework_id: str
+    criterion_id: str
+    level: str
+    significant: bool
+    dominant: bool
+    bound: bool
+    result: Result | None = Field(description="None: not assessed")
+    justification: str
+    evidence: list[ExportEvidenceOut]
+    proposal: dict[str, Any] | None = Field(description="bound criteria: what the records proposed when it was "
+                                                        "assessed (figures, thresholds)")
+    override_reason: str
+    assessed_by: str
+    assessed_at: str
+    previous_result: Result | None
+    framework_grade: Grade | None
+
+
+class ExportOut(BaseModel):
+    inspection_id: int
+    criteria: list[ExportCriterionOut]
+
+
+@router.get("/inspections/{inspection_id}/export.json", response_model=ExportOut, responses=ERRORS)
+def export_json(*, inspection_id: RecordId, user: ApiUser, session: Db):
+    """Every criterion of the inspection with its result, justification, evidence and, for bound
+    criteria, the records' proposal and any override: for the inspectorate's own tools."""
+    return exports.to_json(inspection_id, exports.rows(session, user, inspection_id))
+
+
+@router.get("/inspections/{inspection_id}/export.csv", response_class=Response, responses={
+    **ERRORS, 200: {"content": {"text/csv": {}}, "description": "One row per criterion (columns as export.json); "
+                    "a cell that would start a spreadsheet formula starts with an apostrophe."}})
+def export_csv(*, inspection_id: RecordId, user: ApiUser, session: Db):
+    """The assessment results as CSV, one row per criterion."""
+    body = exports.to_csv(exports.rows(session, user, inspection_id))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="inspection-{inspection_id}-assessments.csv"'})
 
 
 @router.get("/practice", response_model=list[PracticeOut], responses=ERRORS)

@@ -30,7 +30,7 @@ from beacon.assurance.results import AuditResult, FileSample, result_from_json
 from beacon.cases.child_protection.models import ChildDecision
 from beacon.cases.missing_persons.models import MissingReport, reference_for
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
-from beacon.inspection import national_picture, reveals, service
+from beacon.inspection import live_grades, national_picture, reveals, service
 from beacon.inspection import proposals as proposals_of
 from beacon.inspection import repository as inspection_repo
 from beacon.inspection.grading import GradeDecision
@@ -184,8 +184,10 @@ def _list(request: Request, session: Session, user: Principal, status_code: int 
     forces = _forces(session)
     lib = service.library(DEFAULT_LIBRARY)
     settings = settings_repo.load(session)
+    titles = {f.id: f.title for f in lib.frameworks}
+    fell = [(titles.get(fid, fid), before, now) for fid, before, now in live_grades.falls(session, DEFAULT_LIBRARY)]
     return render(request, "inspection/list.html", status_code=status_code, title="Inspections",
-                  inspections=rows, forces=forces, statuses=STATUS_LABELS, library=lib,
+                  inspections=rows, forces=forces, statuses=STATUS_LABELS, library=lib, live_falls=fell,
                   can_create=_can(user, Action.CREATE), sample_default=service.default_sample_size(settings),
                   sample_max=int(settings["inspection.file_sample_max"]), **extra)
 
@@ -223,11 +225,12 @@ def create_inspection(*, request: Request, form: FormData = Depends(posted), use
         data = InspectionIn.model_validate({
             "force_id": int(_text(form, "force_id")), "title": _text(form, "title"), "library_id": DEFAULT_LIBRARY,
             "framework_ids": form.getlist("framework_ids"), "period_start": dates["start"],
-            "period_end": dates["end"], "sample_sizes": {k: int(size) for k in service.FILE_SAMPLES} if size else {}})
+            "period_end": dates["end"], "sample_sizes": {k: int(size) for k in service.FILE_SAMPLES} if size else {},
+            "starts_from": int(_text(form, "starts_from")) if _text(form, "starts_from").isdigit() else None})
         inspection = service.create(session, user, data, at, settings)
     except FORM_ERRORS as exc:
         errors, status = _errors_from(exc, {"period_start": "period_start", "period_end": "period_end",
-                                            **SAMPLE_SIZE_FIELDS}, "title")
+                                            "starts_from": "starts_from", **SAMPLE_SIZE_FIELDS}, "title")
     else:
         return RedirectResponse(f"/inspections/{inspection.id}?done=created", status_code=303)
     session.rollback()
@@ -330,13 +333,14 @@ def _framework_page(request: Request, session: Session, user: Principal, inspect
                 {"c": c, "key": key_of(c.id), "assessment": assessments.get(c.id),
                  "evidence_ids": json.loads(assessments[c.id].evidence_ids) if c.id in assessments else []}
                 for c in criteria]})
+    settings = settings_repo.load(session)
     items = [{"e": e, "rates": _computed_rates(e) if e.computed_kind else [],
-              "params": json.loads(e.computed_params or "{}")} for e in evidence]
+              "params": json.loads(e.computed_params or "{}"), "expired": service.expired(e, inspection, settings)}
+             for e in evidence]
     writable = inspection.status is not Status.PUBLISHED
     kind = next((k for k in service.FILE_SAMPLES if service.COMPUTED_KINDS[k].framework_id == framework_id), None)
-    sampling = {"kind": kind, "size": service.sample_size(inspection, kind, settings_repo.load(session)),
+    sampling = {"kind": kind, "size": service.sample_size(inspection, kind, settings),
                 "live": service.live_sample(session, inspection_id, framework_id, kind)} if kind else None
-    settings = settings_repo.load(session)
     return render(
         request, "inspection/framework.html", status_code=status_code, title=fw.title, inspection=inspection,
         framework=fw, groups=groups, evidence=items, grade=grade,
@@ -345,7 +349,7 @@ def _framework_page(request: Request, session: Session, user: Principal, inspect
         decision=GradeDecision.from_json(json.loads(grade.explanation)) if grade else None, criteria_text={c.id: c.text for c in fw.criteria},
         results=RESULT_LABELS, result_colours=RESULT_COLOURS, methods=METHOD_LABELS, findings=FINDING_LABELS,
         verifications=VERIFICATION_LABELS, grades=list(Grade), grade_colours=GRADE_COLOURS,
-        level_colours=LEVEL_COLOURS, statuses=STATUS_LABELS, key_of=key_of, period=_period_days(inspection),
+        level_colours=LEVEL_COLOURS, statuses=STATUS_LABELS, expiry_months=int(settings["inspection.evidence_expiry_months"]), key_of=key_of, period=_period_days(inspection),
         can_write=_can(user, Action.UPDATE) and writable, can_review=_can(user, Action.REVIEW) and writable,
         sampling=sampling, **extra)
 
