@@ -121,3 +121,15 @@ def test_the_national_picture_counts_each_force_once_per_framework(client, world
         assert sum(counts.values()) == 1 and counts[grade] == 1, (fid, counts)
     assert national["forces"] == 1
     assert [(c["framework_id"], c["inspection_id"]) for c in national["counted"]] == [(DV, first), (MP, later)]
+
+
+def test_the_framework_page_says_what_would_change_the_grade(client, world, inspector):
+    from tests.web.helpers import login
+
+    iid = _inspection(client, inspector, world.force_id)
+    assess(client, inspector, iid, MP, lambda c: "met" if c.level.value == "fair" else "not_met")
+    assert _grades(client, inspector, iid)[MP]["grade"] == "fair"
+    login(client, "inspector")
+    html = client.get(f"/inspections/{iid}/frameworks/{MP}").text
+    part = html[html.index('id="what-would-change"'):]
+    assert "the grade would be Good" in part and "the grade would be Poor" in part

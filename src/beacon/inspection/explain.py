@@ -21,8 +21,8 @@ from beacon.inspection import grading, proposals
 from beacon.inspection import repository as inspection_repo
 from beacon.inspection import what_would_change as wwc
 from beacon.inspection.binding import BoundThresholds
-from beacon.inspection.models import CriterionAssessment, FrameworkGrade, Verification
-from beacon.inspection.service import fetch, library
+from beacon.inspection.models import CriterionAssessment, FrameworkGrade, Inspection, Verification
+from beacon.inspection.service import expired, fetch, library
 from beacon.inspection.types import Framework, Grade, Result, grade_value
 from beacon.org.models import Division
 
@@ -59,31 +59,34 @@ def division_names(session: Session) -> dict[str, str]:
 def explain(session: Session, user: Principal, inspection_id: int, settings: Mapping[str, object]) -> list[Explained]:
     inspection = fetch(session, user, inspection_id, Action.READ)
     lib = library(inspection.library_id)
+    out = [explain_framework(session, inspection, f, settings) for fid in inspection.framework_ids
+           if (f := lib.framework(fid)).graded]
+    note(session, user, "read", "inspection", inspection_id, detail="explain")
+    return out
+
+
+def explain_framework(session: Session, inspection: Inspection, framework: Framework,
+                      settings: Mapping[str, object]) -> Explained:
+    """One framework of an inspection the caller has already fetched (so may read): the grade
+    kept, the engine on the results as they stand, the bound criteria and what would change it."""
     thresholds = grading.Thresholds.from_settings(settings)
     defaults = BoundThresholds.from_settings(settings)
     assessments: dict[str, CriterionAssessment] = {a.criterion_id: a for a in
-                                                   inspection_repo.assessments_of(session, inspection_id)}
+                                                   inspection_repo.assessments_of(session, inspection.id)}
     results = {cid: a.result for cid, a in assessments.items()}
-    kept = {g.framework_id: g for g in inspection_repo.grades_of(session, inspection_id)}
-    out = []
-    for fid in inspection.framework_ids:
-        framework = next(f for f in lib.frameworks if f.id == fid)
-        if not framework.graded:
-            continue
-        evidence = inspection_repo.evidence_of(session, inspection_id, fid)
-        verified = [e for e in evidence if e.verification is Verification.VERIFIED]
-        beacon, innovation = any(e.shows_beacon for e in verified), any(e.shows_innovation for e in verified)
-        engine = grading.grade(framework, results, beacon=beacon, innovation_evaluated=innovation,
-                               thresholds=thresholds)
-        audits, _ = proposals.latest_audits(evidence, fid)
-        proposed = proposals.for_inspection(framework, evidence, settings)
-        bound = [BoundResult(cid, p, results.get(cid), assessments[cid].override_reason if cid in assessments else "")
-                 for cid, p in proposed.items()]
-        routes = wwc.routes(framework, results, beacon=beacon, innovation_evaluated=innovation, thresholds=thresholds,
-                            records=wwc.shortfalls_of(framework, audits, defaults))
-        out.append(Explained(framework, kept.get(fid), engine, bound, routes))
-    note(session, user, "read", "inspection", inspection_id, detail="explain")
-    return out
+    kept = next((g for g in inspection_repo.grades_of(session, inspection.id) if g.framework_id == framework.id),
+                None)
+    evidence = inspection_repo.evidence_of(session, inspection.id, framework.id)
+    verified = [e for e in evidence if e.verification is Verification.VERIFIED and not expired(e, inspection, settings)]
+    beacon, innovation = any(e.shows_beacon for e in verified), any(e.shows_innovation for e in verified)
+    engine = grading.grade(framework, results, beacon=beacon, innovation_evaluated=innovation, thresholds=thresholds)
+    audits, _ = proposals.latest_audits(evidence, framework.id)
+    proposed = proposals.for_inspection(framework, evidence, settings)
+    bound = [BoundResult(cid, p, results.get(cid), assessments[cid].override_reason if cid in assessments else "")
+             for cid, p in proposed.items()]
+    routes = wwc.routes(framework, results, beacon=beacon, innovation_evaluated=innovation, thresholds=thresholds,
+                        records=wwc.shortfalls_of(framework, audits, defaults))
+    return Explained(framework, kept, engine, bound, routes)
 
 
 def to_json(explained: list[Explained]) -> list[dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
@@ -30,7 +31,7 @@ from beacon.assurance.results import AuditResult, FileSample, result_from_json
 from beacon.cases.child_protection.models import ChildDecision
 from beacon.cases.missing_persons.models import MissingReport, reference_for
 from beacon.errors import Conflict, Forbidden, Invalid, NotFound
-from beacon.inspection import live_grades, national_picture, reveals, service
+from beacon.inspection import explain, live_grades, national_picture, reveals, service
 from beacon.inspection import proposals as proposals_of
 from beacon.inspection import repository as inspection_repo
 from beacon.inspection.grading import GradeDecision
@@ -318,6 +319,13 @@ def _computed_rates(evidence) -> list[dict]:
             for k, r in result.rates.items()]
 
 
+def _routes(session: Session, inspection: Inspection, fw: Framework, settings: Mapping[str, object]) -> dict:
+    """What would move the framework's grade up or down, as sentences (None: no route)."""
+    names = explain.division_names(session)
+    found = explain.explain_framework(session, inspection, fw, settings)
+    return {d: r.sentence(names) if r else None for d, r in found.routes.items()}
+
+
 def _framework_page(request: Request, session: Session, user: Principal, inspection_id: int, framework_id: str,
                     status_code: int = 200, **extra):
     inspection = service.fetch(session, user, inspection_id)
@@ -347,6 +355,7 @@ def _framework_page(request: Request, session: Session, user: Principal, inspect
         proposals=proposals_of.for_inspection(fw, evidence, settings),
         division_names={str(d.id): d.name for d in org_repo.divisions(session)},
         decision=GradeDecision.from_json(json.loads(grade.explanation)) if grade else None, criteria_text={c.id: c.text for c in fw.criteria},
+        routes=_routes(session, inspection, fw, settings) if fw.graded else {},
         results=RESULT_LABELS, result_colours=RESULT_COLOURS, methods=METHOD_LABELS, findings=FINDING_LABELS,
         verifications=VERIFICATION_LABELS, grades=list(Grade), grade_colours=GRADE_COLOURS,
         level_colours=LEVEL_COLOURS, statuses=STATUS_LABELS, expiry_months=int(settings["inspection.evidence_expiry_months"]), key_of=key_of, period=_period_days(inspection),
