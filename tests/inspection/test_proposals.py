@@ -95,6 +95,12 @@ def test_a_grade_resting_on_an_override_goes_to_moderation(client, inspector, co
     grade = client.post(f"/api/v1/inspections/{iid}/grades", headers=inspector).json()[0]
     assert BOUND in grade["explanation"]["deciding"]
     assert any("set against the records' proposal" in m and BOUND in m for m in grade["explanation"]["moderation"])
+    # the report prints the override beside the grade, with the proposal and the reason
+    login(client, "inspector")
+    report = client.get(f"/inspections/{iid}/report").text
+    assert f"<code>{BOUND}</code>: the records proposed met; the inspector set not met because The files show no " \
+           "assessment at the time of the report." in report
+    assert "criteria bound to records took the result the records proposed" in report
 
 
 def test_the_framework_page_shows_the_proposal_and_accepts_it(client, computed):

@@ -361,8 +361,22 @@ def _framework_section(session: Session, user: Principal, inspection, fw: Framew
                     for (key, tally), label in zip(decision.tallies().items(),
                                                    ("Significant Fair criteria", "Fair criteria", "Good criteria",
                                                     "Excellent criteria"))],
+        **_from_records(session, inspection.id, fw),
     }
     return section
+
+
+def _from_records(session: Session, inspection_id: int, fw: Framework) -> dict:
+    """The bound criteria whose result came from the records, and beside each result an inspector
+    set against the records' proposal, the proposal and the reason."""
+    bound = {c.id for c in fw.criteria if c.binding is not None}
+    rows = [a for a in inspection_repo.assessments_of(session, inspection_id) if a.criterion_id in bound]
+    labels = {"met": "met", "partly_met": "partly met", "not_met": "not met", "not_evidenced": "not evidenced",
+              "not_applicable": "not applicable"}
+    return {"bound": len(bound), "accepted": sum(1 for a in rows if a.proposed_result and not a.overridden),
+            "overrides": [{"id": a.criterion_id, "proposed": labels[a.proposed_result.value],
+                           "set": labels[a.result.value], "reason": a.override_reason}
+                          for a in rows if a.overridden and a.proposed_result is not None]}
 
 
 def _practice(session: Session, user: Principal, inspection, lib) -> list[dict]:
