@@ -114,11 +114,11 @@ DOMESTIC_ABUSE = (
          "referral is a repeat and is referred back to MARAC (value in months)." + _DASH_DATE_NOTE,
          MARAC_CRITERIA, "", DASH_DATE, value=12),
     Rule("da.repeat_victim", "Repeat victim of domestic abuse",
-         "A victim with a further domestic incident within 12 months of an earlier one is a repeat victim "
+         "A victim with a further domestic incident within 12 months (365 days) of an earlier one is a repeat victim "
          "(the 12-month window is the common convention for repeat victimisation; the report notes DV's "
          "high rate of repeat victimisation). The window is a force setting. (The guidance was published in 2004; 1 January 2004 is used.)",
          ACPO_DV_2004 + "; " + HMIC_GWENT_2007, "Protecting Vulnerable People – Domestic Violence, Contextual factors",
-         date(2004, 1, 1), setting="da.repeat_window_days", value=12),
+         date(2004, 1, 1), setting="da.repeat_window_days", value=365),
     Rule("da.repeat_location", "Repeat location of domestic and child-protection incidents",
          "An address with several domestic or child-protection incidents within the window is a repeat "
          "location; no published threshold exists, so the number is a force setting (default 3).",
