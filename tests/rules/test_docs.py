@@ -23,3 +23,14 @@ def test_table_lists_every_rule_version():
     assert len(rows) == len(all_rules())
     for rule in all_rules():
         assert f"| `{rule.id}` | {rule.title} |" in table
+
+
+def test_a_rules_published_value_is_its_settings_default():
+    """The registry's value and the setting it names are in the same unit (da.repeat_victim once
+    said 12, months, against a setting of 365 days)."""
+    from beacon import config
+
+    defaults = config.defaults()
+    wrong = [(r.id, r.setting, r.value, defaults[r.setting]) for r in all_rules()
+             if r.setting in defaults and r.value is not None and r.value != defaults[r.setting]]
+    assert not wrong, wrong
