@@ -40,3 +40,15 @@ def test_no_signal_without_two_months(client, world, sessions):
         _kept(s, world.force_id, "missing_persons", date(2026, 11, 1), Grade.POOR)
     login(client, "inspector")
     assert "A live grade fell" not in client.get("/inspections").text
+
+
+def test_no_signal_across_months_that_were_not_kept(client, world, sessions):
+    """The demo keeps 2006/07 and the current month: a change between March 2007 and today is not
+    this month's fall, and the page says the month before was not kept."""
+    with transaction(sessions) as s:
+        _kept(s, world.force_id, "missing_persons", date(2007, 3, 1), Grade.FAIR)
+        _kept(s, world.force_id, "missing_persons", date(2026, 12, 1), Grade.POOR)
+    with sessions() as s:
+        assert live_grades.falls(s, "hmic-2007") == []
+    login(client, "inspector")
+    assert "A live grade fell" not in client.get("/inspections").text

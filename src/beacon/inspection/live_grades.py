@@ -31,7 +31,7 @@ from beacon.inspection.models import Evidence, Inspection, LiveGrade, Status, Ve
 from beacon.inspection.service import library
 from beacon.inspection.types import Framework, Grade
 from beacon.org.models import Division, Force
-from beacon.rules.clocks import LONDON
+from beacon.rules.clocks import LONDON, add_months
 
 RECORD = "inspection"
 # The dated records the bound audits count, by the date that places them in a period.
@@ -151,8 +151,20 @@ class Standing:
         return [h.grade for h in self.history]
 
     @property
+    def before(self) -> LiveGrade | None:
+        """The kept grade of the month just before the latest (None: that month was not kept, so a
+        change since an older month is not called this month's)."""
+        if len(self.history) < 2 or not consecutive(self.history[-2].month, self.history[-1].month):
+            return None
+        return self.history[-2]
+
+    @property
     def fell(self) -> bool:
-        return live.fell(self.grades)
+        return self.before is not None and live.fell(self.grades)
+
+
+def consecutive(earlier: date, later: date) -> bool:
+    return add_months(live.month_of(earlier), 1) == live.month_of(later)
 
 
 def _decoded(row: LiveGrade) -> tuple[live.LiveFramework, int | None]:
@@ -211,6 +223,8 @@ def falls(session: Session, library_id: str) -> list[tuple[str, Grade | None, Gr
     for r in rows:
         by_fw.setdefault(r.framework_id, {})[r.month] = r.grade
     latest, before = months
+    if not consecutive(before, latest):
+        return []
     return [(fid, g[before], g[latest]) for fid, g in sorted(by_fw.items())
             if latest in g and before in g and live.fell([g[before], g[latest]])]
 
