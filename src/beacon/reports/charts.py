@@ -2,7 +2,7 @@
 the page, in the HTML file and in the PDF alike."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -102,10 +102,13 @@ def bar_chart(bars: Iterable[tuple[str, float]], title: str, chart_id: str, perc
     return Markup("".join(parts))
 
 
-def grade_history_chart(points: Sequence[tuple[str, Grade | None]], title: str, chart_id: str) -> Markup:
+def grade_history_chart(points: Sequence[tuple[str, Grade | None]], title: str, chart_id: str,
+                        breaks: Collection[int] = ()) -> Markup:
     """An inline SVG line of a live grade month by month (Poor at the bottom, Excellent at the
     top, and Not evidenced below Poor when a month had no grade), with the same accessibility as
-    ``grade_chart``: every month's grade is in the ``<desc>`` and in the table beside it."""
+    ``grade_chart``: every month's grade is in the ``<desc>`` and in the table beside it. ``breaks``:
+    the points not kept the month after the one before them (months in between were not kept),
+    joined by a dashed grey line instead of the grade's line."""
     levels: list[Grade | None] = [Grade.POOR, Grade.FAIR, Grade.GOOD, Grade.EXCELLENT]
     if any(g is None for _, g in points):
         levels.insert(0, None)
@@ -128,12 +131,17 @@ def grade_history_chart(points: Sequence[tuple[str, Grade | None]], title: str, 
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#b1b4b6"/>')
         parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{grade_label(g)}</text>')
     if points:
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x_of(i):.1f},{y_of(g):.1f}" for i, (_, g) in enumerate(points))
+        path = " ".join(f"{'M' if i == 0 or i in breaks else 'L'}{x_of(i):.1f},{y_of(g):.1f}"
+                        for i, (_, g) in enumerate(points))
         parts.append(f'<path d="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
+        for i in sorted(b for b in breaks if 0 < b < n):
+            parts.append(f'<line x1="{x_of(i - 1):.1f}" y1="{y_of(points[i - 1][1]):.1f}" x2="{x_of(i):.1f}" '
+                         f'y2="{y_of(points[i][1]):.1f}" stroke="#505a5f" stroke-width="2" stroke-dasharray="4 4"/>')
         every = max(1, -(-n // 8))
         for i, (label, g) in enumerate(points):
             parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(g):.1f}" r="4" fill="#1d70b8"/>')
-            if i % every == 0 or i == n - 1:
+            crowded = n > 1 and i != n - 1 and x_of(n - 1) - x_of(i) < 60
+            if (i % every == 0 and not crowded) or i == n - 1:
                 anchor = "end" if i == n - 1 and n > 1 else "middle"
                 parts.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
                              f'font-size="11">{escape(label)}</text>')

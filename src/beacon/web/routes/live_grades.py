@@ -59,6 +59,12 @@ def _out(s: Standing) -> LiveFrameworkOut:
                               grade=grade_value(h.grade), provisional=h.provisional) for h in s.history])
 
 
+def _breaks(s: Standing) -> set[int]:
+    """The months kept after a month that was not (the chart dashes the line across the gap)."""
+    return {i for i in range(1, len(s.history))
+            if not live_grades.consecutive(s.history[i - 1].month, s.history[i].month)}
+
+
 @api.get("/live-grades", response_model=list[LiveFrameworkOut], responses=ERRORS)  # type: ignore[arg-type]
 def live_grades_api(*, user: ApiUser, session: Db, settings: ForceSettings, library_id: str = DEFAULT_LIBRARY):
     """Each framework's live provisional grade (the latest month kept), its history, what moved it
@@ -73,7 +79,8 @@ def live_grades_page(*, request: Request, user: CurrentUser, session: Db, settin
     names = explain.division_names(session)
     rows = [{"s": s, "chart": charts.grade_history_chart([(f"{h.month:%b %Y}", h.grade) for h in s.history],
                                                          f"Live grade by month: {s.framework.title}",
-                                                         f"live-{s.framework.id.replace('_', '-')}"),
+                                                         f"live-{s.framework.id.replace('_', '-')}",
+                                                         breaks=_breaks(s)),
              "routes": {d: r.sentence(names) if r else None for d, r in s.routes.items()},
              "bound": [(cid, c) for cid, c in s.latest.criteria.items() if c.proposal is not None],
              "explained": {cid: c.proposal.explain(names) for cid, c in s.latest.criteria.items() if c.proposal}}
