@@ -170,6 +170,11 @@ class ListScope:
     vetting_levels: frozenset[Vetting]
 
 
+FORCE_WIDE = ListScope(True, None, frozenset(Vetting))
+"""Every division at every vetting level: for a system job or an audit of the whole force, which
+has no user's scope (the caller has checked the user may see the result)."""
+
+
 def scope(user: Principal, record_type: str) -> ListScope:
     _known(record_type)
     entry = MATRIX.get((user.role, record_type))

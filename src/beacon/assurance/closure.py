@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from beacon.access.policy import FORCE_WIDE
 from beacon.assurance import closure_audit
 from beacon.cases.incidents import repository as incidents_repo
 from beacon.cases.incidents.models import Incident
@@ -19,12 +20,6 @@ RULE_IDS = {"domestic": "da.audit.log_closure", "child_protection": "cp.audit.lo
 TITLES = {"domestic": "Logs with domestic signals closed as domestic",
           "child_protection": "Logs with child protection signals closed as child protection"}
 PAGE = closure_audit.PAGE
-
-
-class _ForceScope:
-    """Every division (an audit of the whole force)."""
-    allowed = True
-    division_ids = None
 
 
 def closure_check(kind: str, closing_code: str, suggested: str | None) -> Check:
@@ -52,7 +47,7 @@ def log_checks(session: Session, since: datetime, until: datetime, kind: str,
         examined += 1
     after = 0
     while True:
-        page = incidents_repo.closed_not_ppu(session, _ForceScope(), since, until, after_id=after, limit=PAGE)
+        page = incidents_repo.closed_not_ppu(session, FORCE_WIDE, since, until, after_id=after, limit=PAGE)
         if not page:
             break
         after = page[-1][0]

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from beacon.access.audit import check_version, load_for, note, require
-from beacon.access.policy import Action, Principal, scope
+from beacon.access.policy import FORCE_WIDE, Action, Principal, scope
 from beacon.access.references import resolve
 from beacon.cases.domestic_abuse import repository as repo
 from beacon.cases.domestic_abuse import rules
@@ -278,7 +278,7 @@ def backlog(session: Session, as_of: datetime, user: Principal | None = None) ->
     s = scope(user, RECORD) if user is not None else None
     if s is not None and not s.allowed:
         require(session, user, Action.READ, RECORD)
-    counts = repo.backlog_counts(session, s or _FORCE, as_of)
+    counts = repo.backlog_counts(session, s or FORCE_WIDE, as_of)
     out = []
     for d in org_repo.divisions(session):
         if s is not None and s.division_ids is not None and d.id not in s.division_ids:
@@ -290,12 +290,6 @@ def backlog(session: Session, as_of: datetime, user: Principal | None = None) ->
     return out
 
 
-class _ForceScope:
-    allowed = True
-    division_ids = None
-
-
-_FORCE = _ForceScope()
 
 
 # --- MARAC -------------------------------------------------------------------------------
