@@ -86,10 +86,10 @@ def test_expected_errors_keep_their_own_status_and_message(client):
 
 
 def test_if_the_error_page_cannot_be_rendered_a_plain_one_is_sent(broken_app, client, monkeypatch):
-    from beacon.web import deps
+    from beacon.web import render
 
     login(client, "officer.a")
-    monkeypatch.setattr(deps.TEMPLATES, "get_template", lambda name: 1 / 0)
+    monkeypatch.setattr(render.TEMPLATES, "get_template", lambda name: 1 / 0)
     r = client.get("/test-failure")
     assert r.status_code == 500 and "Sorry, there is a problem with the service" in r.text
     reference_in(r.text)

@@ -4,18 +4,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from jinja2 import (
-    ChainableUndefined,
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    PrefixLoader,
-)
 from sqlalchemy.orm import Session
 
 from beacon import settings_repo
@@ -25,9 +16,7 @@ from beacon.access.policy import Principal
 from beacon.access.store import AccessStore, store_for
 from beacon.access.unit_of_work import transaction
 from beacon.errors import BeaconError, Forbidden
-from beacon.inspection.types import grade_label
 from beacon.org.models import User
-from beacon.rules.clocks import LONDON
 
 
 class NotSignedIn(BeaconError):
@@ -121,18 +110,6 @@ async def checked_form(request: Request) -> dict[str, str]:
     return data
 
 
-def _london(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
-    return value.astimezone(LONDON).strftime(fmt) if value else ""
-
-
-TEMPLATES = Environment(
-    loader=ChoiceLoader([
-        FileSystemLoader(Path(__file__).parent / "templates"),
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-    ]),
-    undefined=ChainableUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
-TEMPLATES.filters["london"] = _london
-TEMPLATES.filters["grade_label"] = grade_label    # a grade, or None: "Not evidenced"
 
 
 # Declared once, as types (the dispatch ``DbSession`` pattern): a route says ``session: Db`` and

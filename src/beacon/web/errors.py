@@ -62,7 +62,7 @@ def unexpected_error(request: Request, exc: BaseException) -> Response:
                f"reference {reference}.")
     try:
         # Not render(): it reads the session and the user's navigation, which may be what failed.
-        from beacon.web.deps import TEMPLATES
+        from beacon.web.render import TEMPLATES
 
         html = TEMPLATES.get_template("error.html").render(
             request=request, user=None, csrf_token="", navigation=[], subnavigation=None, errors={}, values={},

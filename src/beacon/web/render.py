@@ -2,12 +2,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+)
 
+from beacon.inspection.types import grade_label
 from beacon.org.roles import Role
-from beacon.web.deps import TEMPLATES, csrf_token
+from beacon.rules.clocks import LONDON
+from beacon.web.deps import csrf_token
+
+
+def _london(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+    return value.astimezone(LONDON).strftime(fmt) if value else ""
+
+
+TEMPLATES = Environment(
+    loader=ChoiceLoader([
+        FileSystemLoader(Path(__file__).parent / "templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ]),
+    undefined=ChainableUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.filters["london"] = _london
+TEMPLATES.filters["grade_label"] = grade_label    # a grade, or None: "Not evidenced"
+
 
 ALL_FORCE = {Role.OFFICER, Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER, Role.INSPECTOR}
 RECORDERS = {Role.OFFICER, Role.SUPERVISOR, Role.PPU}
