@@ -27,7 +27,6 @@ from beacon.web.middleware import (
     UnexpectedErrorMiddleware,
 )
 from beacon.web.routes import (
-    api,
     auth,
     child_protection_api,
     child_protection_pages,
@@ -39,7 +38,8 @@ from beacon.web.routes import (
     inspection_api,
     inspection_pages,
     live_grades,
-    missing_persons,
+    missing_persons_api,
+    missing_persons_pages,
     people,
     supervisor,
     tokens_api,
@@ -74,10 +74,10 @@ def create_app(engine: Engine | None = None, clock: Callable[[], datetime] = utc
         app.mount("/static/swagger", api_docs.SwaggerAssets(), name="swagger")
     app.add_route("/static/report.css", _report_stylesheet, include_in_schema=False)   # before /static
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, missing_persons, supervisor, people, pages, api_docs):
+    for module in (auth, missing_persons_pages, supervisor, people, pages, api_docs):
         app.include_router(module.router)
     app.include_router(tokens_api.router)
-    app.include_router(api.router)
+    app.include_router(missing_persons_api.router)
     app.include_router(people.api)
     app.include_router(inspection_api.router)
     app.include_router(inspection_pages.router)

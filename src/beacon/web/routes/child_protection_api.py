@@ -41,7 +41,7 @@ from beacon.org.models import PartnerBody
 from beacon.people import repository as people_repo
 from beacon.schemas import WholeNumber, iso_day
 from beacon.web.deps import ApiUser, Db, Now
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["child protection"])
 RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]

@@ -26,7 +26,7 @@ from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, CheckedForm, CurrentUser, Db, Now
 from beacon.web.forms import Field, FormError, collect, form_errors, parse_date
 from beacon.web.render import render
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 from beacon.workflows import risk_forms as risk_form_flow
 
 api = APIRouter(prefix="/api/v1", tags=["child referrals"])

@@ -28,7 +28,7 @@ from beacon.cases.domestic_abuse.schemas import (
 from beacon.people.schemas import Moment
 from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, Db, ForceSettings, Now
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 from beacon.workflows import risk_forms as risk_form_flow
 
 router = APIRouter(prefix="/api/v1", tags=["domestic abuse"])

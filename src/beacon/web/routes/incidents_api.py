@@ -41,7 +41,7 @@ from beacon.people.models import Location
 from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, Db, Now
 from beacon.web.errors import field_errors
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]

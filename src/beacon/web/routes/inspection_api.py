@@ -30,7 +30,7 @@ from beacon.inspection.schemas import (
 from beacon.inspection.types import Finding, Grade, Result
 from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, Db, ForceSettings, Now
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["inspection"])
 RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path()]

@@ -14,7 +14,7 @@ from beacon.inspection.types import grade_value
 from beacon.reports import charts
 from beacon.web.deps import ApiUser, CurrentUser, Db, ForceSettings
 from beacon.web.render import render
-from beacon.web.routes.api import ERRORS
+from beacon.web.routes.responses import ERRORS
 
 DEFAULT_LIBRARY = "hmic-2007"
 pages = APIRouter(include_in_schema=False)

@@ -16,7 +16,7 @@ from beacon.cases.missing_persons import present, service
 from beacon.rules.clocks import LONDON
 from beacon.web.deps import ApiUser, CurrentUser, Db, ForceSettings, Now
 from beacon.web.render import render
-from beacon.web.routes.api import ERRORS, RecordId
+from beacon.web.routes.responses import ERRORS, RecordId
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["people"])

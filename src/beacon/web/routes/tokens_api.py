@@ -21,7 +21,7 @@ from beacon.web.deps import (
     access_store,
     client_address,
 )
-from beacon.web.routes.api import ERRORS, RecordId
+from beacon.web.routes.responses import ERRORS, RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["tokens"])
 SIGN_IN_ERRORS = {**ERRORS, 401: {"description": "The username or password is not right, or the account is locked"},

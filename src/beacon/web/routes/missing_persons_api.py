@@ -1,9 +1,10 @@
-"""The JSON API (/api/v1). Each endpoint is a thin call into the library."""
+"""The missing-persons JSON API (/api/v1/missing-persons and the supervisor's queue). Each endpoint
+is a thin call into the library."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from beacon.cases.missing_persons import present, service
@@ -24,12 +25,9 @@ from beacon.cases.missing_persons.schemas import (
 from beacon.people.schemas import Moment
 from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, Db, ForceSettings, Now
+from beacon.web.routes.responses import ERRORS, RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path(description="The record's number")]
-ERRORS = {400: {"description": "The body could not be read (not UTF-8 JSON)"}, 401: {"description": "Not signed in"}, 403: {"description": "Not allowed"},
-          404: {"description": "No such record"}, 409: {"description": "Changed by someone else, or closed"},
-          413: {"description": "Body too large"}, 422: {"description": "Invalid input; `errors` names each field"}}
 
 
 @router.get("/missing-persons", response_model=SearchPage, responses=ERRORS)
