@@ -2,32 +2,40 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
 
 from beacon.errors import NotFound
 from beacon.inspection import exports, national_picture, reveals, service
 from beacon.inspection import repository as inspection_repo
 from beacon.inspection.grading import GradeDecision
-from beacon.inspection.models import Method, RevealStatus, Status, Verification
 from beacon.inspection.schemas import (
     AdvanceIn,
     AssessmentIn,
+    AssessmentOut,
     ComputedEvidenceIn,
     ConfirmationIn,
     CorrectionIn,
+    CountedOut,
+    DecisionOut,
     EvidenceIn,
+    EvidenceOut,
+    ExportOut,
+    GradeOut,
+    IdentityOut,
     InspectionIn,
+    InspectionOut,
     ModerationIn,
+    NationalOut,
     PracticeIn,
+    PracticeOut,
+    ProposalOut,
     RevealDecisionIn,
+    RevealOut,
     RevealRequestIn,
     WithdrawalIn,
 )
-from beacon.inspection.types import Finding, Grade, Result
 from beacon.schemas import WholeNumber
 from beacon.web.deps import ApiUser, Db, ForceSettings, Now
 from beacon.web.routes.responses import ERRORS
@@ -35,140 +43,6 @@ from beacon.web.routes.responses import ERRORS
 router = APIRouter(prefix="/api/v1", tags=["inspection"])
 RecordId = Annotated[WholeNumber(1, 2**31 - 1), Path()]
 CriterionId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9_.\-]+$")]
-
-
-class InspectionOut(BaseModel):
-    id: int
-    force_id: int
-    title: str
-    library_id: str
-    library_version: str
-    framework_ids: list[str]
-    period_start: str
-    period_end: str
-    status: Status
-    edition: int
-    supersedes_id: int | None
-    correction_reason: str
-    sample_sizes: dict[str, int]
-    starts_from_id: int | None = Field(None, description="year on year: the inspection whose results it started from")
-    version: int
-
-
-class EvidenceOut(BaseModel):
-    id: int
-    framework_id: str
-    method: Method
-    title: str
-    summary: str
-    source: str
-    gathered_on: str
-    recorded_by: str
-    verification: Verification
-    finding: Finding | None
-    shows_beacon: bool
-    shows_innovation: bool
-    criterion_ids: list[str]
-    computed_kind: str | None
-    computed_params: dict[str, Any]
-    computed_result: dict[str, Any]
-    withdrawn_at: datetime | None
-    withdrawn_by: str
-    withdrawal_reason: str
-    carried_from_id: int | None = Field(None, description="year on year: the previous inspection's evidence it copies")
-
-
-class FigureOut(BaseModel):
-    audit: str
-    rule_id: str
-    statistic: str = Field(description="rate (force-wide) or lowest_division")
-    met: int
-    applicable: int
-    rate: float | None
-    division: str | None = Field(description="the division read, for the lowest-division statistic (its id)")
-    result: Result
-    to_met: int | None = Field(description="more records meeting the rule that would make this figure met")
-
-
-class ThresholdsOut(BaseModel):
-    met_at: float
-    partly_at: float
-    minimum: int
-
-
-class ProposalOut(BaseModel):
-    criterion_id: str
-    result: Result
-    figures: list[FigureOut]
-    thresholds: ThresholdsOut
-    reason: str = Field(description="the binding's own reason for its thresholds ('' when the settings apply)")
-    evidence_ids: list[int] = Field(description="the computed evidence the figures come from")
-    missing: list[str] = Field(description="audits the binding reads that the inspection has not computed")
-
-
-class AssessmentOut(BaseModel):
-    criterion_id: str
-    framework_id: str
-    result: Result
-    justification: str
-    evidence_ids: list[int]
-    assessed_by: str
-    version: int
-    proposed_result: Result | None = None
-    overridden: bool = False
-    override_reason: str = ""
-    proposal: ProposalOut | None = None
-    previous_result: Result | None = Field(None, description="year on year: the previous inspection's result")
-    changed: bool = False
-
-
-class GradeOut(BaseModel):
-    """``grade`` is the grade that stands: the moderated one once it stands (a moderation more than
-    one step from the engine's waits for a second moderator, ``awaiting_confirmation``), else the
-    engine's. None: the framework is not evidenced, so not graded."""
-    framework_id: str
-    grade: Grade | None
-    engine_grade: Grade | None
-    provisional: bool
-    moderated_grade: Grade | None
-    moderation_rationale: str
-    moderated_by: str
-    awaiting_confirmation: bool
-    confirmed_by: str
-    confirmation_rationale: str
-    explanation: DecisionOut
-    version: int
-
-
-class TallyOut(BaseModel):
-    met: int
-    applicable: int
-
-
-class DecisionOut(BaseModel):
-    """The engine's grade and why (``beacon.inspection.grading.GradeDecision``; grade None: not evidenced)."""
-    grade: Grade | None
-    provisional: bool
-    reasons: list[str]
-    deciding: list[str]
-    moderation: list[str]
-    fair_significant: TallyOut
-    fair: TallyOut
-    good: TallyOut
-    excellent: TallyOut
-
-
-class PracticeOut(BaseModel):
-    id: int
-    force_id: int
-    framework_id: str
-    title: str
-    problem: str
-    solution: str
-    outcomes: str
-    force_contact: str
-    evaluated: bool
-    in_report: bool
 
 
 def _inspection(i) -> InspectionOut:
@@ -287,28 +161,6 @@ def withdraw_sample(*, inspection_id: RecordId, evidence_id: RecordId, data: Wit
     return _evidence(service.withdraw_sample(session, user, inspection_id, evidence_id, data, at))
 
 
-class IdentityOut(BaseModel):
-    record_id: int
-    reference: str
-    name: str
-    date_of_birth: str | None
-
-
-class RevealOut(BaseModel):
-    id: int
-    record_type: str
-    record_id: int
-    evidence_id: int | None
-    status: RevealStatus
-    reason: str
-    requested_by: str
-    requested_at: datetime
-    decided_by: str
-    decided_at: datetime | None
-    decision_reason: str
-    version: int
-
-
 def _reveal(r) -> RevealOut:
     return RevealOut(**{f: getattr(r, f) for f in RevealOut.model_fields})
 
@@ -410,35 +262,6 @@ def confirm_moderation(*, inspection_id: RecordId, framework_id: CriterionId, da
     return _grade(service.confirm_moderation(session, user, inspection_id, framework_id, data))
 
 
-class ExportEvidenceOut(BaseModel):
-    id: int
-    title: str
-
-
-class ExportCriterionOut(BaseModel):
-    framework_id: str
-    criterion_id: str
-    level: str
-    significant: bool
-    dominant: bool
-    bound: bool
-    result: Result | None = Field(description="None: not assessed")
-    justification: str
-    evidence: list[ExportEvidenceOut]
-    proposal: dict[str, Any] | None = Field(description="bound criteria: what the records proposed when it was "
-                                                        "assessed (figures, thresholds)")
-    override_reason: str
-    assessed_by: str
-    assessed_at: str
-    previous_result: Result | None
-    framework_grade: Grade | None
-
-
-class ExportOut(BaseModel):
-    inspection_id: int
-    criteria: list[ExportCriterionOut]
-
-
 @router.get("/inspections/{inspection_id}/export.json", response_model=ExportOut, responses=ERRORS)
 def export_json(*, inspection_id: RecordId, user: ApiUser, session: Db):
     """Every criterion of the inspection with its result, justification, evidence and, for bound
@@ -467,22 +290,6 @@ def search_practice(*, q: Annotated[str, Query(max_length=200)] = "",
 @router.post("/practice", response_model=PracticeOut, status_code=201, responses=ERRORS)
 def add_practice(*, data: PracticeIn, user: ApiUser, session: Db):
     return _practice(service.add_practice(session, user, data))
-
-
-class CountedOut(BaseModel):
-    force_id: int
-    framework_id: str
-    inspection_id: int
-
-
-class NationalOut(BaseModel):
-    """Each force counted once per framework, from its latest published inspection in the programme
-    that graded it (``counted`` says which); a draft never counts."""
-    library_id: str
-    forces: int
-    distribution: dict[str, dict[Grade, int]]
-    flags: list[dict[str, Any]]
-    counted: list[CountedOut]
 
 
 @router.get("/national", response_model=NationalOut, responses=ERRORS)
