@@ -43,7 +43,7 @@ READERS = {Role.ANALYST, Role.CHIEF_OFFICER, Role.INSPECTOR}
 
 
 @dataclass(frozen=True)
-class Section:
+class NavSection:
     """One part of the service: a link in the service navigation (to the first of its pages the
     user may open), and its pages as a second row of links while the user is in it."""
     title: str
@@ -62,20 +62,20 @@ def _pages(*pages: tuple[str, str, set[Role]]) -> tuple[tuple[str, str, frozense
 
 
 SECTIONS = (
-    Section("Missing persons", ("/missing-persons", "/supervisor"), _pages(
+    NavSection("Missing persons", ("/missing-persons", "/supervisor"), _pages(
         ("/missing-persons", "Search", ALL_FORCE),
         ("/missing-persons/new", "Report a missing person", RECORDERS),
         ("/supervisor", "Supervisor's list", {Role.SUPERVISOR, Role.PPU}),
         ("/missing-persons/repeats", "Repeats", OVERSIGHT),
     )),
-    Section("Domestic abuse", ("/domestic-abuse", "/marac"), _pages(
+    NavSection("Domestic abuse", ("/domestic-abuse", "/marac"), _pages(
         ("/domestic-abuse/new", "Risk form", RECORDERS),
         ("/domestic-abuse/queue", "DVO queue", OVERSIGHT),
         ("/marac", "MARAC", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
         ("/marac/benchmark", "MARAC benchmark", {Role.PPU, Role.SUPERVISOR, Role.ANALYST, Role.CHIEF_OFFICER}),
         ("/domestic-abuse/repeats", "Repeat victims", OVERSIGHT),
     )),
-    Section("Child protection", ("/child-protection", "/referrals"), _pages(
+    NavSection("Child protection", ("/child-protection", "/referrals"), _pages(
         ("/referrals/inbox", "Referrals inbox", {Role.PARTNER}),
         ("/child-protection/cases", "Cases", OVERSIGHT),
         ("/referrals", "Referrals", {Role.SUPERVISOR, Role.PPU, Role.ANALYST, Role.CHIEF_OFFICER}),
@@ -83,12 +83,12 @@ SECTIONS = (
         ("/child-protection/police-protection", "Police protection", ALL_FORCE),
         ("/child-protection/lscb", "LSCB attendance", OVERSIGHT),
     )),
-    Section("Incidents", ("/incidents", "/ppu"), _pages(
+    NavSection("Incidents", ("/incidents", "/ppu"), _pages(
         ("/incidents", "Logs", ALL_FORCE),
         ("/ppu/work-items", "PPU work queue", {Role.PPU}),
         ("/incidents/closure-audit", "Closure audit", {Role.SUPERVISOR}),
     )),
-    Section("Inspection", ("/inspections", "/live-grades", "/national", "/practice"), _pages(
+    NavSection("Inspection", ("/inspections", "/live-grades", "/national", "/practice"), _pages(
         ("/inspections", "Inspections", READERS),
         ("/live-grades", "Live grades", READERS),
         ("/national", "National picture", READERS),
@@ -97,7 +97,7 @@ SECTIONS = (
 )
 
 
-def _section_of(path: str) -> Section | None:
+def _section_of(path: str) -> NavSection | None:
     return next((s for s in SECTIONS if s.holds(path)), None)
 
 

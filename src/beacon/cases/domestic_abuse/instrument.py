@@ -56,7 +56,7 @@ __all__ = [
     "Band",
     "Instrument",
     "InstrumentError",
-    "Level",
+    "RiskLevel",
     "Question",
     "Score",
     "instruments",
@@ -65,7 +65,7 @@ __all__ = [
     "score",
 ]
 
-Level = Literal["standard", "medium", "high"]
+RiskLevel = Literal["standard", "medium", "high"]
 LEVELS: tuple[str, ...] = ("standard", "medium", "high")  # lowest to highest
 INSTRUMENTS_DIR = Path(__file__).with_name("instruments")
 
@@ -88,7 +88,7 @@ class Question(BaseModel):
 class Band(BaseModel):
     model_config = _CONFIG
 
-    level: Level
+    level: RiskLevel
     min_score: StrictInt = Field(ge=0)
     max_score: StrictInt | None = Field(ge=0)
 
@@ -258,7 +258,7 @@ def score(instrument: Instrument, answers: Mapping[str, bool | None]) -> Score:
     return Score(instrument.id, yes, instrument.max_score, tuple(unanswered), tuple(supplementary_yes))
 
 
-def level(instrument: Instrument, score: Score | int) -> Level:
+def level(instrument: Instrument, score: Score | int) -> RiskLevel:
     """The risk level the instrument's bands give ``score`` (``da.dash_bands``).
 
     ``score`` is a :class:`Score` from this instrument or a plain number from 0 to the

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from beacon.cases.domestic_abuse.instrument import LEVELS, Level
+from beacon.cases.domestic_abuse.instrument import LEVELS, RiskLevel
 from beacon.rules.clocks import LONDON, add_months
 
 __all__ = [
@@ -60,7 +60,7 @@ def _local_date(value: datetime) -> date:
     return value.astimezone(LONDON).date()
 
 
-def final_level(computed: Level, judged: Level | None, reason: str | None = None) -> Level:
+def final_level(computed: RiskLevel, judged: RiskLevel | None, reason: str | None = None) -> RiskLevel:
     """The risk level after the specialist's professional judgement (``da.professional_judgement``).
 
     Judgement may raise the level above ``computed`` (the level the instrument's score gives)
@@ -137,7 +137,7 @@ def callouts_in_window(incident_times: Iterable[datetime], at: datetime) -> int:
 
 def marac_criteria(
     *,
-    level: Level,
+    level: RiskLevel,
     judged_raised: bool,
     callouts_12m: int,
     escalation_threshold: int,

@@ -4,10 +4,11 @@ field is validated with a message that names it; ``extra='forbid'`` rejects unkn
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from beacon.cases.domestic_abuse.instrument import RiskLevel
 from beacon.people.schemas import PersonIn, PlaceIn
 from beacon.schemas import (
     Day,
@@ -21,7 +22,6 @@ from beacon.schemas import (
 
 MaracReferralRef = ref("marac")
 
-Level = Literal["standard", "medium", "high"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)]
@@ -56,7 +56,7 @@ class RiskFormIn(Strict):
     answers: dict[QuestionId, bool | None] = Field(max_length=100)
     children_in_household: int = Field(default=0, ge=0, le=MAX_CHILDREN)
     children: list[PartyIn] = Field(default_factory=list, max_length=MAX_CHILDREN)
-    judged_level: Level | None = None
+    judged_level: RiskLevel | None = None
     judgement_reason: Reason = ""
     division_id: DivisionRef | None = None
 
@@ -75,7 +75,7 @@ class ReviewIn(Strict):
     """The DVO's review. ``judged_level`` may raise the level above the score's, never lower it."""
     version: Version
     notes: Notes
-    judged_level: Level | None = None
+    judged_level: RiskLevel | None = None
     judgement_reason: Reason = ""
 
 
@@ -132,9 +132,9 @@ class RiskFormSummary(BaseModel):
     instrument_id: str
     score: int
     max_score: int
-    computed_level: Level
-    judged_level: Level | None
-    final_level: Level
+    computed_level: RiskLevel
+    judged_level: RiskLevel | None
+    final_level: RiskLevel
     completed_at: datetime
     completed_by: str
     reviewed_at: datetime | None
@@ -203,7 +203,7 @@ class MaracReferralOut(BaseModel):
     referred_by: str
     meeting_id: int | None
     score: int
-    final_level: Level
+    final_level: RiskLevel
     judgement_reason: str
     dash: list[AnswerOut]   # the DASH answers carried from the form, not re-typed
 

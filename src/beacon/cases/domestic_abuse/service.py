@@ -295,7 +295,7 @@ def backlog(session: Session, as_of: datetime, user: Principal | None = None) ->
 # --- MARAC -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Criteria:
+class MaracCriteria:
     met: list[str]
     callouts_12m: int
     threshold: int
@@ -311,7 +311,7 @@ def incident_time(session: Session, form: RiskForm) -> datetime:
     return form.completed_at
 
 
-def criteria_for(session: Session, settings: Mapping[str, object], form: RiskForm) -> Criteria:
+def criteria_for(session: Session, settings: Mapping[str, object], form: RiskForm) -> MaracCriteria:
     """The MARAC criteria the form's case meets (``rules.marac_criteria``).
 
     Call-outs in the 12 months before the incident: incidents naming the victim as the victim
@@ -327,7 +327,7 @@ def criteria_for(session: Session, settings: Mapping[str, object], form: RiskFor
 
 
 def case_criteria(form, incident_at: datetime, victim_incidents, victim_forms, last_referral_at: datetime | None,
-                  threshold: int) -> Criteria:
+                  threshold: int) -> MaracCriteria:
     """The MARAC criteria a form's case meets, from plain values: ``form`` needs ``id``,
     ``incident_id`` and the three levels; the history is as ``rules.callout_times`` takes it.
     The referral screen (``criteria_for``) and the audit, which reads a year's history at once,
@@ -338,10 +338,10 @@ def case_criteria(form, incident_at: datetime, victim_incidents, victim_forms, l
     met = rules.marac_criteria(level=form.final_level, judged_raised=raised, callouts_12m=callouts,
                                escalation_threshold=threshold, last_referral_at=last_referral_at,
                                incident_at=incident_at)
-    return Criteria(met, callouts, threshold, last_referral_at, incident_at)
+    return MaracCriteria(met, callouts, threshold, last_referral_at, incident_at)
 
 
-def criteria_out(c: Criteria, form: RiskForm, met: list[str] | None = None) -> list[CriterionOut]:
+def criteria_out(c: MaracCriteria, form: RiskForm, met: list[str] | None = None) -> list[CriterionOut]:
     details = {
         "visible_high_risk": f"{form.score} \"yes\" answers: high risk on the score alone",
         "professional_judgement": "the risk was judged high: " + (form.judgement_reason or "reason recorded"),
