@@ -156,3 +156,18 @@ def test_reviews_each_against_the_one_before():
     assert closed.applies and closed.met           # a closed case is judged on the reviews it held
     assert not cp.reviews_check(None, (), True, today).applies
     assert not cp.reviews_check(date(2025, 2, 1), (), True, today).applies                    # first not due yet
+
+
+def test_every_missing_person_check_is_a_row_of_the_audit_table():
+    """A check the missing-person compliance makes is one row of assurance.missing_persons.RULES
+    (the record it counts and its page), registered with a source, as the other areas' are."""
+    from beacon.assurance import missing_persons as mp
+    from beacon.cases.missing_persons.models import RiskGrade
+    from beacon.cases.missing_persons.rules import GradeChange, compliance
+
+    checks = compliance(reported_at=COMPLETED, closed_at=None, now=LATER, is_child=True,
+                        grades=[GradeChange(COMPLETED, RiskGrade.HIGH, "")], reviews=[], pnc_circulated_at=None,
+                        return_interview_offered_at=None, settings=SETTINGS)
+    assert {c.rule_id for c in checks} == {r.id for r in mp.RULES}
+    for r in mp.RULES:
+        assert rules.get(r.id, date(2007, 3, 31)).source and r.record_page.format(1) == "/missing-persons/1"

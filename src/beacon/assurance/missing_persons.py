@@ -10,9 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from beacon.assurance.compliance import brief, draw_sample, frozen, rates
-from beacon.assurance.results import AuditResult, FileSample, SampleCase
+from beacon.assurance.results import AuditResult, AuditRule, FileSample, SampleCase
 from beacon.cases.missing_persons.models import MissingReport, Review, RiskAssessment, RiskGrade
 from beacon.cases.missing_persons.service import compliance_for
+
+_REPORT = "/missing-persons/{}"
+RULES = (   # one row per audit rule: the record it counts and the page that shows one (checks: cases/missing_persons/rules.py)
+    AuditRule("mp.supervisory_review", "report", _REPORT),
+    AuditRule("mp.risk_grades", "report", _REPORT),
+    AuditRule("mp.pnc_circulation", "report", _REPORT),
+    AuditRule("mp.return_interview", "report", _REPORT),
+)
 
 
 def _reports(session: Session, since: datetime, until: datetime, ids: list[int] | None = None):

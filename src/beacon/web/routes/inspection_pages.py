@@ -27,6 +27,7 @@ from beacon.access.audit import note, require
 from beacon.access.policy import Action, Principal, decide, scope
 from beacon.assurance import child_protection as cp_audit
 from beacon.assurance import domestic_abuse as da_audit
+from beacon.assurance import missing_persons as mp_audit
 from beacon.assurance.results import AuditResult, FileSample, result_from_json
 from beacon.cases.child_protection.models import ChildDecision
 from beacon.cases.missing_persons.models import MissingReport, reference_for
@@ -539,8 +540,8 @@ def confirm_moderation(*, request: Request, inspection_id: int, framework_id: st
 # --- the records behind computed evidence -----------------------------------------------------
 
 RECORD_PAGES: dict[str, tuple[str, str]] = {r.id: (r.record_noun, r.record_page)
-                                           for r in (*da_audit.RULES, *cp_audit.RULES)}
-SAMPLED_PAGES = {"mp.": ("report", "/missing-persons/{}"), "da.": RECORD_PAGES[da_audit.REVIEW],
+                                           for r in (*mp_audit.RULES, *da_audit.RULES, *cp_audit.RULES)}
+SAMPLED_PAGES = {"mp.": RECORD_PAGES["mp.supervisory_review"], "da.": RECORD_PAGES[da_audit.REVIEW],
                  "cp.": RECORD_PAGES[cp_audit.JOINT]}
 
 
@@ -548,9 +549,9 @@ def _record_links(session: Session, kind: str, rule_id: str | None, ids: list[in
                   mp_refs: dict[int, str]) -> list[dict]:
     """Each record behind a figure with its reference and the page that shows it (where the
     reader's access allows, pseudonymised for inspectors)."""
-    if kind.startswith("mp."):
-        return [{"id": i, "reference": mp_refs.get(i, f"record {i}"), "href": f"/missing-persons/{i}"} for i in ids]
     noun, page = RECORD_PAGES[rule_id] if rule_id else SAMPLED_PAGES[kind[:3]]
+    if kind.startswith("mp."):     # a report's reference, never a name
+        return [{"id": i, "reference": mp_refs.get(i, f"record {i}"), "href": page.format(i)} for i in ids]
     if noun == "decision":
         case_of = {decision: case for decision, case in session.execute(
             select(ChildDecision.id, ChildDecision.case_id).where(ChildDecision.id.in_(ids or [0])))}
