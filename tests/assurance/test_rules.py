@@ -171,3 +171,15 @@ def test_every_missing_person_check_is_a_row_of_the_audit_table():
     assert {c.rule_id for c in checks} == {r.id for r in mp.RULES}
     for r in mp.RULES:
         assert rules.get(r.id, date(2007, 3, 31)).source and r.record_page.format(1) == "/missing-persons/1"
+
+
+def test_the_marac_criteria_are_one_table_of_registered_rules():
+    from beacon.cases.domestic_abuse import rules as da_rules
+    from beacon.cases.domestic_abuse import service as da_service
+
+    assert da_rules.CRITERIA == tuple(c.id for c in da_rules.MARAC_CRITERIA)
+    assert da_service.CRITERION_LABELS is da_rules.CRITERION_LABELS
+    from beacon.rules import registry
+
+    for c in da_rules.MARAC_CRITERIA:
+        assert registry.versions(c.rule_id)[-1].source, c.id

@@ -39,7 +39,24 @@ __all__ = [
 
 REPEAT_MONTHS = 12              # da.marac_repeat (value in months); also the call-out window
 MARAC_BENCHMARK_PER_10K = 40    # da.marac_benchmark
-CRITERIA = ("visible_high_risk", "professional_judgement", "potential_escalation", "repeat")
+
+
+@dataclass(frozen=True)
+class MaracCriterion:
+    """One MARAC referral criterion: its id, what a page calls it, and the cited rule."""
+    id: str
+    label: str
+    rule_id: str
+
+
+MARAC_CRITERIA = (   # one row per criterion, in the order a referral lists them
+    MaracCriterion("visible_high_risk", "Visible high risk", "da.marac_visible_high_risk"),
+    MaracCriterion("professional_judgement", "Professional judgement", "da.professional_judgement"),
+    MaracCriterion("potential_escalation", "Potential escalation", "da.marac_escalation"),
+    MaracCriterion("repeat", "Repeat referral", "da.marac_repeat"),
+)
+CRITERIA = tuple(c.id for c in MARAC_CRITERIA)
+CRITERION_LABELS = {c.id: c.label for c in MARAC_CRITERIA}
 
 
 def _rank(value: object, name: str) -> int:

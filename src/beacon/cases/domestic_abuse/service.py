@@ -62,14 +62,7 @@ from beacon.rules.clocks import LONDON
 RECORD = "da_form"
 MARAC_RECORD = "marac"
 
-CRITERION_LABELS = {
-    "visible_high_risk": "Visible high risk",
-    "professional_judgement": "Professional judgement",
-    "potential_escalation": "Potential escalation",
-    "repeat": "Repeat referral",
-}
-LEVEL_LABELS = {"standard": "Standard", "medium": "Medium", "high": "High"}
-
+CRITERION_LABELS = rules.CRITERION_LABELS
 
 
 
