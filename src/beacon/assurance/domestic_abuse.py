@@ -24,8 +24,6 @@ functions read only the columns they need (a year of a force's forms is about 10
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,10 +45,11 @@ from beacon.assurance.results import (
     titles,
 )
 from beacon.cases.child_protection.models import ChildReferral
+from beacon.cases.domestic_abuse import repository as da_repo
 from beacon.cases.domestic_abuse import service as da_service
 from beacon.cases.domestic_abuse.models import MaracReferral, RiskForm
 from beacon.cases.domestic_abuse.service import CRITERION_LABELS
-from beacon.cases.incidents.models import Incident, IncidentPerson
+from beacon.cases.incidents.models import Incident
 from beacon.org import repository as org_repo
 from beacon.org.models import Division
 from beacon.rules.check import Check
@@ -164,40 +163,6 @@ def marac_divisions(session: Session) -> dict[int, bool]:
             for d in session.scalars(select(Division.id).order_by(Division.id))}
 
 
-class _MaracHistory:
-    """The victims' call-outs and MARAC referrals, read once for a period's forms, so each form's
-    MARAC criteria are found as ``service.criteria_for`` finds them, without a query per form."""
-
-    def __init__(self, session: Session, victims, threshold: int):
-        self.threshold = threshold
-        self.incidents: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-        for person, incident, at in session.execute(
-                select(IncidentPerson.person_id, Incident.id, Incident.received_at)
-                .join(Incident, Incident.id == IncidentPerson.incident_id)
-                .where(IncidentPerson.role == "victim", IncidentPerson.person_id.in_(victims))):
-            self.incidents[person].append((incident, at))
-        self.forms: dict[int, list[tuple[int, int | None, datetime]]] = defaultdict(list)
-        for victim, fid, incident, completed in session.execute(
-                select(RiskForm.victim_id, RiskForm.id, RiskForm.incident_id, RiskForm.completed_at)
-                .where(RiskForm.victim_id.in_(victims))):
-            self.forms[victim].append((fid, incident, completed))
-        self.referrals: dict[tuple[int, int | None], list[datetime]] = defaultdict(list)
-        for victim, perpetrator, at in session.execute(
-                select(MaracReferral.victim_id, MaracReferral.perpetrator_id, MaracReferral.referred_at)
-                .where(MaracReferral.victim_id.in_(victims))):
-            self.referrals[(victim, perpetrator)].append(at)
-        for times in self.referrals.values():
-            times.sort()
-
-    def criteria(self, form, incident_at: datetime) -> tuple[str, ...]:
-        """``form``: a row with the risk form's id, victim, perpetrator, incident and levels."""
-        earlier = self.referrals.get((form.victim_id, form.perpetrator_id), [])
-        before = bisect_right(earlier, incident_at)       # referrals on or before the incident
-        return tuple(da_service.case_criteria(form, incident_at, self.incidents.get(form.victim_id, ()),
-                                              self.forms.get(form.victim_id, ()),
-                                              earlier[before - 1] if before else None, self.threshold).met)
-
-
 def _facts(session: Session, since: datetime, until: datetime, settings: Mapping[str, object],
            ids: list[int] | None = None) -> list[FormFacts]:
     stmt = (select(RiskForm.id, RiskForm.division_id, RiskForm.completed_at, RiskForm.reviewed_at,
@@ -221,9 +186,11 @@ def _facts(session: Session, since: datetime, until: datetime, settings: Mapping
     victims = select(RiskForm.victim_id).where(RiskForm.completed_at >= since, RiskForm.completed_at < until)
     if ids is not None:
         victims = victims.where(RiskForm.id.in_(ids))
-    history = _MaracHistory(session, victims, int(settings["da.marac_escalation_callouts"]))
+    history = da_repo.marac_history(session, victims)
+    threshold = int(settings["da.marac_escalation_callouts"])
     return [FormFacts(r.id, r.division_id, r.completed_at, r.reviewed_at, superseded.get(r.id), r.final_level,
-                      history.criteria(r, r.received_at or r.completed_at), r.children_in_household or 0,
+                      tuple(da_service.history_criteria(r, r.received_at or r.completed_at, history, threshold).met),
+                      r.children_in_household or 0,
                       r.id in referred, has_marac.get(r.division_id, False), r.id in children)
             for r in rows]
 

@@ -2,6 +2,9 @@
 the services that call it) touches the session."""
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -76,29 +79,44 @@ def backlog_counts(session: Session, scope: ListScope, as_of: datetime) -> dict[
     return {div: (n, oldest) for div, n, oldest in session.execute(stmt)}
 
 
-def forms_for_victim(session: Session, victim_id: int) -> list[RiskForm]:
-    return list(session.scalars(select(RiskForm).where(RiskForm.victim_id == victim_id)
-                                .order_by(RiskForm.completed_at, RiskForm.id)))
+@dataclass(frozen=True)
+class MaracHistory:
+    """The victims' call-outs, risk forms and MARAC referrals, read once for any number of victims:
+    what a form's MARAC criteria are judged on (``service.case_criteria``), for one form's referral
+    screen as for a year's audit."""
+    incidents: dict[int, list[tuple[int, datetime]]]              # victim -> (incident, received at)
+    forms: dict[int, list[tuple[int, int | None, datetime]]]     # victim -> (form, incident, completed at)
+    referrals: dict[tuple[int, int | None], list[datetime]]      # (victim, perpetrator) -> times, sorted
+
+    def last_referral_at(self, victim_id: int, perpetrator_id: int | None, at: datetime) -> datetime | None:
+        """The last referral for the same victim and perpetrator on or before ``at`` (an unknown
+        perpetrator matches referrals where the perpetrator was unknown too)."""
+        times = self.referrals.get((victim_id, perpetrator_id), [])
+        before = bisect_right(times, at)
+        return times[before - 1] if before else None
 
 
-def victim_incidents(session: Session, victim_id: int) -> list[tuple[int, datetime]]:
-    """(incident id, received at) for every incident that names the person as the victim."""
-    stmt = (select(Incident.id, Incident.received_at)
-            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
-            .where(IncidentPerson.person_id == victim_id, IncidentPerson.role == "victim"))
-    return list(session.execute(stmt).tuples())
-
-
-def last_referral_at(session: Session, victim_id: int, perpetrator_id: int | None,
-                     before: datetime | None = None) -> datetime | None:
-    """The last MARAC referral for the same victim and perpetrator (an unknown perpetrator
-    matches referrals where the perpetrator was unknown too)."""
-    pair = (MaracReferral.perpetrator_id.is_(None) if perpetrator_id is None
-            else MaracReferral.perpetrator_id == perpetrator_id)
-    stmt = select(func.max(MaracReferral.referred_at)).where(MaracReferral.victim_id == victim_id, pair)
-    if before is not None:
-        stmt = stmt.where(MaracReferral.referred_at <= before)
-    return session.scalar(stmt)
+def marac_history(session: Session, victims) -> MaracHistory:
+    """``victims``: person ids, or a select of them."""
+    incidents: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for person, incident, at in session.execute(
+            select(IncidentPerson.person_id, Incident.id, Incident.received_at)
+            .join(Incident, Incident.id == IncidentPerson.incident_id)
+            .where(IncidentPerson.role == "victim", IncidentPerson.person_id.in_(victims))):
+        incidents[person].append((incident, at))
+    forms: dict[int, list[tuple[int, int | None, datetime]]] = defaultdict(list)
+    for victim, fid, incident, completed in session.execute(
+            select(RiskForm.victim_id, RiskForm.id, RiskForm.incident_id, RiskForm.completed_at)
+            .where(RiskForm.victim_id.in_(victims))):
+        forms[victim].append((fid, incident, completed))
+    referrals: dict[tuple[int, int | None], list[datetime]] = defaultdict(list)
+    for victim, perpetrator, at in session.execute(
+            select(MaracReferral.victim_id, MaracReferral.perpetrator_id, MaracReferral.referred_at)
+            .where(MaracReferral.victim_id.in_(victims))):
+        referrals[(victim, perpetrator)].append(at)
+    for times in referrals.values():
+        times.sort()
+    return MaracHistory(dict(incidents), dict(forms), dict(referrals))
 
 
 def referral_for_form(session: Session, form_id: int) -> MaracReferral | None:

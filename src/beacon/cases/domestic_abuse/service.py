@@ -312,11 +312,17 @@ def criteria_for(session: Session, settings: Mapping[str, object], form: RiskFor
     one of those incidents (each form records a call-out). The last referral is the last
     MARAC referral for the same victim and perpetrator before this form's incident.
     """
-    at = incident_time(session, form)
-    return case_criteria(form, at, repo.victim_incidents(session, form.victim_id),
-                         [(o.id, o.incident_id, o.completed_at) for o in repo.forms_for_victim(session, form.victim_id)],
-                         repo.last_referral_at(session, form.victim_id, form.perpetrator_id, before=at),
-                         int(settings["da.marac_escalation_callouts"]))
+    history = repo.marac_history(session, [form.victim_id])
+    return history_criteria(form, incident_time(session, form), history, int(settings["da.marac_escalation_callouts"]))
+
+
+def history_criteria(form, incident_at: datetime, history: repo.MaracHistory, threshold: int) -> MaracCriteria:
+    """A form's MARAC criteria from a history read once (``repository.marac_history``): the one
+    way the referral screen and the audit judge them. ``form`` needs ``id``, ``victim_id``,
+    ``perpetrator_id``, ``incident_id`` and the three levels."""
+    return case_criteria(form, incident_at, history.incidents.get(form.victim_id, ()),
+                         history.forms.get(form.victim_id, ()),
+                         history.last_referral_at(form.victim_id, form.perpetrator_id, incident_at), threshold)
 
 
 def case_criteria(form, incident_at: datetime, victim_incidents, victim_forms, last_referral_at: datetime | None,
