@@ -28,9 +28,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from beacon.access.policy import FORCE_WIDE
 from beacon.assurance import closure
 from beacon.assurance.compliance import Rate, by_division, draw_sample, rates, spread
 from beacon.assurance.results import (
@@ -198,15 +199,10 @@ def _facts(session: Session, since: datetime, until: datetime, settings: Mapping
 def backlog(session: Session, as_of: datetime) -> Backlog:
     """``da.audit.review_backlog``: forms completed and not reviewed as at ``as_of``, per division
     (every division listed, 0 where none), with the form ids and the oldest completion time."""
-    superseded = _superseded(session)
-    stmt = (select(RiskForm.id, RiskForm.division_id, RiskForm.completed_at, RiskForm.reviewed_at)
-            .where(RiskForm.completed_at <= as_of, or_(RiskForm.reviewed_at.is_(None), RiskForm.reviewed_at > as_of))
-            .order_by(RiskForm.id))
     rows: dict[str, list[tuple[int, datetime]]] = {str(d): [] for d in
                                                    session.scalars(select(Division.id).order_by(Division.id))}
-    for fid, division, completed, reviewed in session.execute(stmt):
-        if in_backlog(completed, reviewed, superseded.get(fid), as_of):
-            rows.setdefault(str(division), []).append((fid, completed))
+    for fid, division, completed in da_repo.backlog_forms(session, FORCE_WIDE, as_of):
+        rows.setdefault(str(division), []).append((fid, completed))
     by_division = {d: BacklogRow(len(found), min(c for _, c in found).isoformat() if found else None,
                                  tuple(f for f, _ in found)) for d, found in rows.items()}
     return Backlog(BACKLOG, as_of.isoformat(), sum(r.unreviewed for r in by_division.values()), by_division)

@@ -69,14 +69,16 @@ def unreviewed(session: Session, scope: ListScope, division_id: int | None = Non
     return list(session.scalars(stmt.order_by(RiskForm.completed_at, RiskForm.id).limit(limit)))
 
 
-def backlog_counts(session: Session, scope: ListScope, as_of: datetime) -> dict[int, tuple[int, datetime]]:
-    """Division id → (forms completed and not yet reviewed at ``as_of``, not replaced by a
-    reassessment by then; the oldest one's completion time)."""
-    stmt = _scoped(select(RiskForm.division_id, func.count(), func.min(RiskForm.completed_at)), scope).where(
+def backlog_forms(session: Session, scope: ListScope, as_of: datetime) -> list[tuple[int, int, datetime]]:
+    """(form id, division id, completed at) of every form in the DVO's backlog at ``as_of``:
+    completed by then, not reviewed by then and not replaced by a reassessment by then (the
+    definition ``assurance.domestic_abuse.in_backlog`` states as a pure function). The one query
+    behind the DVO's backlog page and the backlog audit."""
+    stmt = _scoped(select(RiskForm.id, RiskForm.division_id, RiskForm.completed_at), scope).where(
         RiskForm.completed_at <= as_of, or_(RiskForm.reviewed_at.is_(None), RiskForm.reviewed_at > as_of),
         _current(as_of)
-    ).group_by(RiskForm.division_id)
-    return {div: (n, oldest) for div, n, oldest in session.execute(stmt)}
+    ).order_by(RiskForm.id)
+    return [(fid, div, completed) for fid, div, completed in session.execute(stmt)]
 
 
 @dataclass(frozen=True)

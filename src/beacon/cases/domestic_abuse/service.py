@@ -271,7 +271,10 @@ def backlog(session: Session, as_of: datetime, user: Principal | None = None) ->
     s = scope(user, RECORD) if user is not None else None
     if s is not None and not s.allowed:
         require(session, user, Action.READ, RECORD)
-    counts = repo.backlog_counts(session, s or FORCE_WIDE, as_of)
+    counts: dict[int, tuple[int, datetime]] = {}
+    for _, division, completed in repo.backlog_forms(session, s or FORCE_WIDE, as_of):
+        n, oldest = counts.get(division, (0, completed))
+        counts[division] = (n + 1, min(oldest, completed))
     out = []
     for d in org_repo.divisions(session):
         if s is not None and s.division_ids is not None and d.id not in s.division_ids:
