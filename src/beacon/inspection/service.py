@@ -684,16 +684,22 @@ def grade(session: Session, user: Principal, inspection_id: int, settings: Mappi
     return out
 
 
-def moderate(session: Session, user: Principal, inspection_id: int, framework_id: str, data: ModerationIn,
-             now: datetime) -> FrameworkGrade:
-    inspection = fetch(session, user, inspection_id, Action.REVIEW)
-    _writable(inspection)
+def _grade_to_review(session: Session, user: Principal, inspection_id: int, framework_id: str,
+                     version: int) -> FrameworkGrade:
+    """A framework's kept grade, for a moderator: the inspection writable, the version the one sent."""
+    _writable(fetch(session, user, inspection_id, Action.REVIEW))
     row = session.scalars(select(FrameworkGrade).where(FrameworkGrade.inspection_id == inspection_id,
                                                        FrameworkGrade.framework_id == framework_id)).first()
     if row is None:
         raise NotFound(f"{framework_id} has not been graded yet")
-    if row.version != data.version:
+    if row.version != version:
         raise Conflict("the grade was changed by someone else; reload it", row.version)
+    return row
+
+
+def moderate(session: Session, user: Principal, inspection_id: int, framework_id: str, data: ModerationIn,
+             now: datetime) -> FrameworkGrade:
+    row = _grade_to_review(session, user, inspection_id, framework_id, data.version)
     if row.engine_grade is None:
         raise Invalid({"grade": f"{framework_id} is not evidenced (its significant Fair criteria have no result "
                                 f"from evidence): assess them, grade again, then moderate"})
@@ -711,14 +717,7 @@ def confirm_moderation(session: Session, user: Principal, inspection_id: int, fr
                        data: ConfirmationIn) -> FrameworkGrade:
     """A second moderator confirms a moderated grade more than one step from the engine's, so that
     it stands. The moderator who set it cannot confirm it."""
-    inspection = fetch(session, user, inspection_id, Action.REVIEW)
-    _writable(inspection)
-    row = session.scalars(select(FrameworkGrade).where(FrameworkGrade.inspection_id == inspection_id,
-                                                       FrameworkGrade.framework_id == framework_id)).first()
-    if row is None:
-        raise NotFound(f"{framework_id} has not been graded yet")
-    if row.version != data.version:
-        raise Conflict("the grade was changed by someone else; reload it", row.version)
+    row = _grade_to_review(session, user, inspection_id, framework_id, data.version)
     if not row.awaiting_confirmation:
         raise Invalid({"version": f"{framework_id}'s grade does not await a second moderator"})
     if row.moderated_by == user.username:
