@@ -250,3 +250,21 @@ def test_a_child_protection_record_is_for_someone_under_18(client, records):
     r = client.post("/api/v1/child-referrals", headers=token(client, "officer.a"),
                     json={"child_id": adult["victim_id"], "concern": CONCERN})
     assert r.status_code == 422 and "under 18" in r.json()["errors"]["child_id"]
+
+
+def test_a_person_named_in_a_page_address_is_a_read_too(client, sessions, records):
+    """The new risk form prefills a known victim from ``?victim_id=``: a user of another division
+    got that person's name and date of birth without being allowed to read them. Now the address
+    is resolved as a body is: 403 and a denial in the log, and the owning division still sees it."""
+    from tests.web.helpers import login
+
+    person = records["person"]
+    login(client, "officer.b")
+    r = client.get(f"/domestic-abuse/new?victim_id={person}")
+    assert r.status_code == 403 and "Exampleton" not in r.text, r.status_code
+    refused = entries(sessions, username="officer.b", outcome="denied", record_id=str(person))
+    assert any("named in victim_id" in e.detail for e in refused), [e.detail for e in refused]
+    assert client.get("/domestic-abuse/new?victim_id=999999").status_code == 422
+    login(client, "officer.a")
+    r = client.get(f"/domestic-abuse/new?victim_id={person}")
+    assert r.status_code == 200 and "Exampleton" in r.text

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from beacon.access.policy import Action, Principal, decide
+from beacon.access.references import resolve_one
 from beacon.cases.domestic_abuse import instrument, present, service
 from beacon.cases.domestic_abuse import repository as repo
 from beacon.cases.domestic_abuse.schemas import (
@@ -22,7 +23,6 @@ from beacon.cases.domestic_abuse.schemas import (
 from beacon.errors import Invalid
 from beacon.org import repository as org_repo
 from beacon.org.models import Division
-from beacon.people import repository as people_repo
 from beacon.web.deps import CheckedForm, CurrentUser, Db, ForceSettings, Now
 from beacon.web.forms import (
     Field,
@@ -70,9 +70,11 @@ def _divisions(session: Session) -> list[Division]:
     return org_repo.divisions(session)
 
 
-def _new_context(session: Session, settings, victim_id: int | None, incident_id: int | None) -> dict:
+def _new_context(session: Session, user: Principal, settings, victim_id: int | None, incident_id: int | None) -> dict:
+    """The new form, prefilled for a known victim (a reassessment) only if the user may read that
+    person: naming a person in the address is a read like any other (access.references)."""
     inst = instrument.current_instrument(settings)
-    victim = people_repo.fetch_person(session, victim_id) if victim_id else None
+    victim = resolve_one(session, user, "person", victim_id, "victim_id") if victim_id else None
     previous = repo.latest_form_for_victim(session, victim.id) if victim else None
     return {"instrument": inst, "questions": list(enumerate(inst.questions, start=1)), "victim": victim,
             "previous": previous, "incident_id": incident_id, "divisions": _divisions(session),
@@ -86,7 +88,7 @@ def new_form(*, request: Request, victim_id: int = 0, incident_id: int = 0, user
     incident_id = incident_id if 0 < incident_id < 2**31 else None
     values = {"incident_id": str(incident_id)} if incident_id else {}
     return render(request, "da/new.html", title="Domestic abuse risk form", values=values,
-                  **_new_context(session, settings, victim_id, incident_id))
+                  **_new_context(session, user, settings, victim_id, incident_id))
 
 
 def _number(form: dict, name: str, label: str, required: bool = False) -> int | None:
@@ -217,7 +219,7 @@ def create_form(*, request: Request, form: CheckedForm, user: CurrentUser,
     victim_id = int(form["victim_id"]) if form.get("victim_id", "").isdigit() else None
     return render(request, "da/new.html", status_code=422, title="Domestic abuse risk form",
                   errors=_ordered(errors, inst), values=form,
-                  **_new_context(session, settings, victim_id, body.get("incident_id")))
+                  **_new_context(session, user, settings, victim_id, body.get("incident_id")))
 
 
 # --- the form page -----------------------------------------------------------------------
