@@ -32,7 +32,7 @@ serve: setup
 
 test: setup lint test-sqlite test-postgresql
 
-# Debian's Chromium for the browser tests (never `playwright install`): installed once, as root
+# Debian's Chromium for the browser tests (never a browser downloaded by Playwright): installed once, as root
 # or through sudo, when the machine does not have it.
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):

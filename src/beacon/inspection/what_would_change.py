@@ -19,7 +19,6 @@ from beacon.inspection import grading
 from beacon.inspection.binding import LOWEST_DIVISION, Binding, BoundThresholds, more_to_meet
 from beacon.inspection.types import Criterion, Framework, Grade, Level, Result, grade_label, grade_rank, grade_value
 
-ORDER = (Grade.POOR, Grade.FAIR, Grade.GOOD, Grade.EXCELLENT)
 UP, DOWN = "up", "down"
 
 
