@@ -140,7 +140,7 @@ def grade_history_chart(points: Sequence[tuple[str, Grade | None]], title: str, 
         every = max(1, -(-n // 8))
         for i, (label, g) in enumerate(points):
             parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(g):.1f}" r="4" fill="#1d70b8"/>')
-            crowded = n > 1 and i != n - 1 and x_of(n - 1) - x_of(i) < 60
+            crowded = n > 1 and i != n - 1 and x_of(n - 1) - x_of(i) < 90   # the last label is end-anchored
             if (i % every == 0 and not crowded) or i == n - 1:
                 anchor = "end" if i == n - 1 and n > 1 else "middle"
                 parts.append(f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
